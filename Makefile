@@ -1,0 +1,82 @@
+# Roster: one entry point for building, checking and running everything.
+# `make run` and `make test` install what they need on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+UV      := $(VENV)/bin/uv
+TOOLS   := $(CURDIR)/.tools
+BUF     := tools/node_modules/.bin/buf
+GRPCURL := $(TOOLS)/bin/grpcurl
+UV_VERSION      := 0.13.9
+GRPCURL_VERSION := v1.9.3
+export PATH := $(TOOLS)/bin:$(PATH)
+
+# Language fragments (mk/*.mk) append to these lists.
+GEN_TARGETS   := gen-python
+LINT_TARGETS  := lint-python lint-proto check-gen
+SETUP_TARGETS := $(VENV)/.installed tools/node_modules/.installed $(GRPCURL)
+-include $(wildcard mk/*.mk)
+
+.PHONY: help run serve test lint gen protos lock check-gen lint-python lint-proto gen-python clean
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: $(VENV)/.installed ## install, migrate and serve on localhost:50051 with ./var/roster.db
+	$(VENV)/bin/roster-user serve
+
+test: setup lint ## install everything, lint, then run every test
+	$(PY) -m pytest
+
+setup: $(SETUP_TARGETS)
+.PHONY: setup
+
+lint: setup $(LINT_TARGETS) ## ruff, mypy --strict, buf format/lint/breaking, generated-code drift
+
+gen: setup $(GEN_TARGETS) ## regenerate gen/ from proto/
+
+# ---- installs -------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml requirements/lock.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip sync --quiet --python $(PY) requirements/lock.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	touch $@
+
+lock: ## re-pin requirements/*.txt from pyproject.toml
+	$(UV) pip compile --quiet --generate-hashes --extra dev pyproject.toml -o requirements/lock.txt
+	$(UV) pip compile --quiet --generate-hashes pyproject.toml -o requirements/runtime.txt
+
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --silent --ignore-scripts
+	touch $@
+
+$(GRPCURL):
+	GOBIN=$(TOOLS)/bin GOFLAGS=-mod=mod go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
+# ---- contract and generated code -------------------------------------------
+protos: $(VENV)/.installed ## stage third-party .proto files from installed packages into build/protos
+	$(PY) tools/stage_protos.py build/protos
+
+gen-python: protos
+	rm -rf gen/python
+	$(BUF) generate --template buf.gen.yaml
+	$(PY) tools/finish_python_gen.py gen/python
+
+check-gen: protos ## generated code must equal a fresh `make gen`
+	tools/check_gen.sh $(GEN_TARGETS)
+
+lint-proto: protos
+	$(BUF) format --diff --exit-code
+	$(BUF) lint
+	tools/buf_breaking.sh $(BUF)
+
+lint-python: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean: ## remove installs and build output
+	rm -rf $(VENV) .tools build tools/node_modules
