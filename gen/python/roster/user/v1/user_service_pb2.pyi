@@ -470,6 +470,11 @@ class WatchUsersResponse(_message.Message):
         """EVENT_TYPE_DELETED means the user was soft-deleted."""
         EVENT_TYPE_UNDELETED: WatchUsersResponse._EventType.ValueType  # 4
         """EVENT_TYPE_UNDELETED means a soft-deleted user was restored."""
+        EVENT_TYPE_BOOKMARK: WatchUsersResponse._EventType.ValueType  # 5
+        """EVENT_TYPE_BOOKMARK carries no user: it reports the revision the
+        stream has reached, once when the stream opens and again after a
+        quiet period, so a caller always has a position to resume from.
+        """
 
     class EventType(_EventType, metaclass=_EventTypeEnumTypeWrapper):
         """EventType says what happened to the user."""
@@ -484,6 +489,11 @@ class WatchUsersResponse(_message.Message):
     """EVENT_TYPE_DELETED means the user was soft-deleted."""
     EVENT_TYPE_UNDELETED: WatchUsersResponse.EventType.ValueType  # 4
     """EVENT_TYPE_UNDELETED means a soft-deleted user was restored."""
+    EVENT_TYPE_BOOKMARK: WatchUsersResponse.EventType.ValueType  # 5
+    """EVENT_TYPE_BOOKMARK carries no user: it reports the revision the
+    stream has reached, once when the stream opens and again after a
+    quiet period, so a caller always has a position to resume from.
+    """
 
     REVISION_FIELD_NUMBER: _builtins.int
     EVENT_TYPE_FIELD_NUMBER: _builtins.int
@@ -497,11 +507,11 @@ class WatchUsersResponse(_message.Message):
     """event_type says what happened."""
     @_builtins.property
     def user(self) -> _user_pb2.User:
-        """user is the user as it was right after the change."""
+        """user is the user as it was right after the change; unset for bookmarks."""
 
     @_builtins.property
     def commit_time(self) -> _timestamp_pb2.Timestamp:
-        """commit_time is when the change was committed."""
+        """commit_time is when the change was committed; unset for bookmarks."""
 
     def __init__(
         self,

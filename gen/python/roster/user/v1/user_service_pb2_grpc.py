@@ -164,7 +164,9 @@ class UserServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WatchUsers(self, request, context):
-        """WatchUsers streams every change to users in commit order. Each event
+        """WatchUsers streams every change to users in commit order. The first
+        message is a bookmark carrying the revision the stream starts from; every
+        change committed after the caller receives it is delivered. Each event
         carries a revision; reconnect with the last revision received to resume
         with nothing lost or repeated.
         Errors: INVALID_ARGUMENT (negative or future start_revision), OUT_OF_RANGE

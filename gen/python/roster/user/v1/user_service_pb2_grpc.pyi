@@ -81,7 +81,9 @@ class UserServiceStub:
     user is not deleted), ABORTED (stale etag).
     """
     WatchUsers: _grpc.UnaryStreamMultiCallable[_user_service_pb2.WatchUsersRequest, _user_service_pb2.WatchUsersResponse]
-    """WatchUsers streams every change to users in commit order. Each event
+    """WatchUsers streams every change to users in commit order. The first
+    message is a bookmark carrying the revision the stream starts from; every
+    change committed after the caller receives it is delivered. Each event
     carries a revision; reconnect with the last revision received to resume
     with nothing lost or repeated.
     Errors: INVALID_ARGUMENT (negative or future start_revision), OUT_OF_RANGE
@@ -143,7 +145,9 @@ class UserServiceAsyncStub(UserServiceStub):
     user is not deleted), ABORTED (stale etag).
     """
     WatchUsers: _aio.UnaryStreamMultiCallable[_user_service_pb2.WatchUsersRequest, _user_service_pb2.WatchUsersResponse]  # type: ignore[assignment]
-    """WatchUsers streams every change to users in commit order. Each event
+    """WatchUsers streams every change to users in commit order. The first
+    message is a bookmark carrying the revision the stream starts from; every
+    change committed after the caller receives it is delivered. Each event
     carries a revision; reconnect with the last revision received to resume
     with nothing lost or repeated.
     Errors: INVALID_ARGUMENT (negative or future start_revision), OUT_OF_RANGE
@@ -250,7 +254,9 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _user_service_pb2.WatchUsersRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_user_service_pb2.WatchUsersResponse], _abc.AsyncIterator[_user_service_pb2.WatchUsersResponse]]:
-        """WatchUsers streams every change to users in commit order. Each event
+        """WatchUsers streams every change to users in commit order. The first
+        message is a bookmark carrying the revision the stream starts from; every
+        change committed after the caller receives it is delivered. Each event
         carries a revision; reconnect with the last revision received to resume
         with nothing lost or repeated.
         Errors: INVALID_ARGUMENT (negative or future start_revision), OUT_OF_RANGE
