@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from roster.user.v1 import user_pb2
 from roster_client import UserClient
 from roster_user import shutdown

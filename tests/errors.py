@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+
 from roster_client import RosterError
 
 FORBIDDEN_IN_MESSAGES = (

@@ -9,13 +9,13 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+
 from roster.user.v1 import user_pb2
 from roster_client import InvalidArgumentError, RosterError, UserClient
 from roster_user import shutdown
 from roster_user.config import Settings
 from roster_user.runtime import Running
 from roster_user.server import build_server
-
 from tests.conftest import a_user, with_settings
 from tests.errors import assert_clean, assert_error
 from tests.health_probe import SERVING, status

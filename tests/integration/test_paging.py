@@ -7,9 +7,9 @@ import base64
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_pb2
 from roster_client import InvalidArgumentError, UserClient
-
 from tests.conftest import a_user
 from tests.errors import assert_error
 

@@ -8,7 +8,6 @@ from collections import Counter
 
 from roster.user.v1 import user_pb2
 from roster_client import AbortedError, AlreadyExistsError, UserClient
-
 from tests.conftest import a_user
 
 

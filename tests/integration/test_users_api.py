@@ -6,6 +6,7 @@ import uuid
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_pb2
 from roster_client import (
     AbortedError,
@@ -15,7 +16,6 @@ from roster_client import (
     NotFoundError,
     UserClient,
 )
-
 from tests.conftest import a_user
 from tests.errors import assert_error
 

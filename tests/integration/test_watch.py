@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_pb2
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import (
@@ -19,7 +20,6 @@ from roster_client import (
 from roster_user import shutdown
 from roster_user.config import Settings
 from roster_user.server import build_server
-
 from tests.conftest import a_user, with_settings
 from tests.errors import assert_error
 

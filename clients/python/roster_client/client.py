@@ -10,9 +10,9 @@ from typing import Self, TypeVar
 
 import grpc
 from google.protobuf import field_mask_pb2
+
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-
 from roster_client.errors import from_rpc_error
 from roster_client.tls import TlsConfig
 

@@ -7,8 +7,8 @@ import logging
 from typing import Any
 
 from grpc_health.v1 import health, health_pb2
-from roster.user.v1 import user_service_pb2
 
+from roster.user.v1 import user_service_pb2
 from roster_user.domain.errors import DomainError
 from roster_user.store.base import UserStore
 

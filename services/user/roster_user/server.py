@@ -11,8 +11,8 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
-from roster.user.v1 import user_service_pb2_grpc
 
+from roster.user.v1 import user_service_pb2_grpc
 from roster_user import reflection, shutdown
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
