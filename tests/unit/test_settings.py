@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from roster_user.config import Settings, SettingsError, describe
+from roster_user.config import Settings, SettingsError, describe, markdown_table
 
 
 def test_defaults_match_the_documented_ones() -> None:
@@ -62,3 +63,8 @@ def test_every_setting_is_described_with_variable_flag_default_and_meaning() -> 
         assert flag.startswith("--")
         assert meaning
         assert default is not None
+
+
+def test_the_readme_documents_every_setting_as_the_code_declares_it() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown_table() in readme, "README settings table is stale: run `make readme`"
