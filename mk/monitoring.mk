@@ -20,4 +20,4 @@ $(PROMTOOL):
 
 .PHONY: lint-monitoring
 lint-monitoring: $(PROMTOOL) ## promtool check rules on deploy/monitoring/rules
-	$(PROMTOOL) check rules $(MONITORING_RULES)
+	$(PROMTOOL) check rules --lint=all --lint-fatal $(MONITORING_RULES)
