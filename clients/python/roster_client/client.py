@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -181,7 +181,7 @@ class UserClient:
 
     async def watch_users(
         self, start_revision: int = 0, *, timeout: float | None = None
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
+    ) -> AsyncGenerator[pb.WatchUsersResponse]:
         """WatchUsers: a bookmark first, then every change; no deadline unless given."""
         call = self._stub.WatchUsers(
             pb.WatchUsersRequest(start_revision=start_revision),
