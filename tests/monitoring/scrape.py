@@ -19,6 +19,7 @@ from typing import TypeVar
 import grpc
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
+
 from roster.user.v1 import user_service_pb2, user_service_pb2_grpc
 
 T = TypeVar("T")
