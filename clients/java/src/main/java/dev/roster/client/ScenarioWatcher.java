@@ -57,9 +57,13 @@ final class ScenarioWatcher implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stream.close();
-    reader.join(TimeUnit.SECONDS.toMillis(5));
+    try {
+      reader.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void read() {
