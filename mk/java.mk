@@ -7,8 +7,9 @@ JAVA_MVN      := mvn -B -q -Dstyle.color=never -f $(JAVA_DIR)/pom.xml
 JAVA_JAR      := $(JAVA_DIR)/target/roster-client.jar
 JAVA_SOURCES  := $(shell find $(JAVA_DIR)/src/main gen/java -name '*.java' 2>/dev/null)
 
-GEN_TARGETS   += gen-java
-SETUP_TARGETS += $(JAVA_TOOLS)/.installed
+GEN_TARGETS     += gen-java
+SETUP_TARGETS   += $(JAVA_TOOLS)/.installed
+INTEROP_CLIENTS += java
 
 .PHONY: gen-java test-java interop-java
 
@@ -25,9 +26,11 @@ gen-java: protos $(JAVA_TOOLS)/.installed
 test-java: ## compile the Java client and run its tests (wire fixtures included)
 	$(JAVA_MVN) test
 
-# The jar and target/runtime-classpath.txt come from one `mvn package`.
+# The jar and target/runtime-classpath.txt come from one `mvn package`; its output goes to
+# stderr so that the scenario's stdout holds only its ok/FAIL lines.
 $(JAVA_JAR): $(JAVA_DIR)/pom.xml $(JAVA_SOURCES)
-	$(JAVA_MVN) package -DskipTests
+	@$(JAVA_MVN) package -Dmaven.test.skip=true >&2
 
+# Plain `java -cp`: starting Maven again for every run would add seconds.
 interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS
-	java -cp $(JAVA_JAR):$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario
+	@java -cp $(JAVA_JAR):$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario

@@ -43,7 +43,7 @@ public final class Scenario {
   }
 
   /** Runs the scenario; the process exit code says whether every step passed. */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     String address = System.getenv("ROSTER_ADDRESS");
     if (address == null || address.isEmpty()) {
       System.out.println("FAIL setup: ROSTER_ADDRESS is not set");
@@ -64,8 +64,17 @@ public final class Scenario {
 
   private record NamedStep(String name, Step step) {}
 
-  // Later steps build on earlier ones, so the run stops at the first failure.
-  private boolean run() throws InterruptedException {
+  /** A step's check did not hold; the message says why. */
+  private static final class StepFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StepFailed(String why) {
+      super(why);
+    }
+  }
+
+  // Later steps build on earlier ones: after the first failure the rest are reported as not run.
+  private boolean run() {
     List<NamedStep> steps =
         List.of(
             new NamedStep("health", this::health),
@@ -79,17 +88,27 @@ public final class Scenario {
             new NamedStep("undelete", this::undelete),
             new NamedStep("watch-events", this::watchEvents),
             new NamedStep("deadline", this::deadline));
+    String firstFailed = null;
     try {
       for (NamedStep step : steps) {
+        if (firstFailed != null) {
+          System.out.println("FAIL " + step.name() + ": not run, " + firstFailed + " failed");
+          continue;
+        }
         try {
           step.step().run();
           System.out.println("ok " + step.name());
-        } catch (Exception e) {
+        } catch (StepFailed e) {
+          firstFailed = step.name();
           System.out.println("FAIL " + step.name() + ": " + e.getMessage());
-          return false;
+        } catch (Exception e) {
+          // Any crash is this step's failure, reported with its cause.
+          firstFailed = step.name();
+          System.out.println(
+              "FAIL " + step.name() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
       }
-      return true;
+      return firstFailed == null;
     } finally {
       if (watcher != null) {
         watcher.close();
@@ -182,7 +201,7 @@ public final class Scenario {
           "stale etag gave reason " + e.reason().orElse("(no ErrorInfo)"));
       return;
     }
-    throw new IllegalStateException("update with the old etag succeeded");
+    throw new StepFailed("update with the old etag succeeded");
   }
 
   private void delete() {
@@ -220,7 +239,7 @@ public final class Scenario {
       check(e.code() == Status.Code.DEADLINE_EXCEEDED, "got " + e.code());
       return;
     }
-    throw new IllegalStateException("a 1 microsecond deadline was met");
+    throw new StepFailed("a 1 microsecond deadline was met");
   }
 
   private CreateUserRequest createRequest(String suffix, String requestId) {
@@ -244,7 +263,7 @@ public final class Scenario {
 
   private static void check(boolean condition, String why) {
     if (!condition) {
-      throw new IllegalStateException(why);
+      throw new StepFailed(why);
     }
   }
 }
