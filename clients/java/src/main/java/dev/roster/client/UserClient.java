@@ -17,6 +17,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
@@ -195,24 +196,31 @@ public final class UserClient implements AutoCloseable {
 
     /** The deadline of each unary call. */
     public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      }
       this.timeout = timeout;
       return this;
     }
 
-    /** How many times a call is tried in all when the server answers UNAVAILABLE. */
+    /** How many times a call is tried in all when the server answers UNAVAILABLE; 1: no retry. */
     public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+      }
       this.maxAttempts = maxAttempts;
       return this;
     }
 
     /** Opens the channel; fails with UncheckedIOException if a certificate file is unreadable. */
     public UserClient build() {
-      ManagedChannel channel =
-          Grpc.newChannelBuilder(target, credentials())
-              .defaultServiceConfig(ServiceConfig.retryingUnavailable(maxAttempts))
-              .enableRetry()
-              .build();
-      return new UserClient(channel, true, timeout);
+      ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials());
+      if (maxAttempts > 1) {
+        channel.defaultServiceConfig(ServiceConfig.retryingUnavailable(maxAttempts)).enableRetry();
+      } else {
+        channel.disableRetry();
+      }
+      return new UserClient(channel.build(), true, timeout);
     }
 
     private ChannelCredentials credentials() {
