@@ -1,0 +1,1 @@
+"""Roster's benchmark: load generators, baselines and the report."""

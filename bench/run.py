@@ -1,0 +1,147 @@
+"""`make bench` / `make bench-smoke`: start every server, load them in turn, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import load, plan, profile, report
+from bench.procs import Server
+from bench.seed import seed
+
+HERE = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (for the metrics endpoints)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(spec: plan.ServerSpec, out: Path) -> Server:
+    """Start a server and wait until it serves."""
+    server = Server(spec.name, spec.command, spec.env, out / f"{spec.name}.log")
+    server.wait_serving()
+    return server
+
+
+def workloads(scale: plan.Scale) -> list[list[load.Workload]]:
+    """Each entry is run as one measurement; the mix is two ghz processes at once."""
+    single = [[plan.scaled(w, scale)] for w in (plan.GET, plan.LIST, plan.CREATE)]
+    return [*single, [plan.scaled(w, scale) for w in plan.MIX]]
+
+
+def measure(
+    args: argparse.Namespace, scale: plan.Scale, specs: list[plan.ServerSpec], running: list[Server]
+) -> dict[tuple[str, str], list[load.Measured]]:
+    """Interleaved, repeated runs: every server in turn for each workload, rotating the order."""
+    results: dict[tuple[str, str], list[load.Measured]] = {}
+    for rep in range(scale.reps):
+        order = list(zip(specs, running, strict=True))
+        order = order[rep % len(order) :] + order[: rep % len(order)]
+        for works in workloads(scale):
+            group = "mix 90/10" if len(works) > 1 else works[0].name
+            for spec, server in order:
+                if group not in spec.workloads:
+                    continue
+                measured = load.run(args.ghz, args.protoset, server, works, scale.shape)
+                for work, outcome in zip(works, measured, strict=True):
+                    results.setdefault((work.name, spec.name), []).append(outcome)
+                    print(f"rep {rep} {spec.name:15} {work.name:26} {outcome}", flush=True)
+    return results
+
+
+def median(runs: list[load.Measured]) -> dict[str, float]:
+    """The per-metric median of repeated runs."""
+    return {
+        "rps": statistics.median(r.rps for r in runs),
+        "p50_ms": statistics.median(r.p50_ms for r in runs),
+        "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "cpu_us": statistics.median(r.cpu_us_per_call for r in runs),
+        "calls": sum(r.calls for r in runs),
+        "errors": sum(r.errors for r in runs),
+        "runs": len(runs),
+    }
+
+
+def watch(args: argparse.Namespace, scale: plan.Scale, server: Server) -> dict[str, Any]:
+    """WatchUsers fan-out with the Go watcher against one server."""
+    command = [
+        str(args.watcher),
+        f"-addr={server.address}",
+        f"-watchers={scale.watchers}",
+        f"-conns={max(scale.watchers // 100, 2)}",
+        f"-rate={scale.watch_rate}",
+        f"-seconds={scale.watch_seconds}",
+        "-pids=" + ",".join(str(p) for p in server.pids()),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    outcome: dict[str, Any] = json.loads(done.stdout)
+    print(f"watch {server.name}: {outcome}", flush=True)
+    return outcome
+
+
+def main() -> int:
+    """Run the benchmark and write results.json and results.md."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--report", type=Path)
+    parser.add_argument("--ghz", type=Path, required=True)
+    parser.add_argument("--protoset", type=Path, required=True)
+    parser.add_argument("--watcher", type=Path, required=True)
+    args = parser.parse_args()
+    scale = plan.SMOKE if args.smoke else plan.FULL
+    out: Path = args.out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    seed(out / "seed.db", scale.seeded)
+    databases = {}
+    for name in ("baseline-naive", "roster-1w", "roster-2w"):
+        databases[name] = out / f"{name}.db"
+        shutil.copy(out / "seed.db", databases[name])
+    sink = Server("otlp-sink", [sys.executable, "-m", "bench.otlp_sink"], {}, out / "otlp.log")
+    specs = plan.servers(databases, sink.wait_serving(), [free_port(), free_port()])
+    running: list[Server] = []
+    try:
+        running += [start(spec, out) for spec in specs]
+        results = measure(args, scale, specs, running)
+        watched = {
+            server.name: watch(args, scale, server)
+            for spec, server in zip(specs, running, strict=True)
+            if spec.watch
+        }
+        profiled = [] if args.smoke else profile.top_costs(args, scale, running[2], out)
+    finally:
+        codes = {server.name: server.stop() for server in running}
+        sink.stop()
+    summary = {
+        "rows": [
+            {"workload": w, "server": s, **median(runs)} for (w, s), runs in results.items()
+        ],
+        "watch": watched,
+        "exit_codes": codes,
+        "profile": profiled,
+        "spans_exported": report.spans(out / "otlp.log"),
+        "environment": report.environment(args),
+        "scale": {"seeded": scale.seeded, "reps": scale.reps, "shape": dataclasses.asdict(scale.shape)},
+    }
+    (out / "results.json").write_text(json.dumps(summary, indent=2))
+    text = report.markdown(summary)
+    (out / "results.md").write_text(text)
+    if args.report:
+        args.report.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+# Benchmark: ghz (Go module proxy), the Go WatchUsers driver, a protoset, and the run.
+# Not in SETUP_TARGETS: `make test` builds these only through bench-smoke's test.
+GHZ_VERSION   := v0.93.0
+GHZ           := $(TOOLS)/bin/ghz
+BENCH_WATCHER := bench/watch/watch
+BENCH_PROTOSET := build/bench/roster.binpb
+BENCH_TOOLS   := $(GHZ) $(BENCH_WATCHER) $(BENCH_PROTOSET)
+BENCH_ARGS     = --ghz $(GHZ) --protoset $(BENCH_PROTOSET) --watcher $(BENCH_WATCHER)
+
+.PHONY: bench bench-smoke bench-tools
+bench-tools: $(VENV)/.installed tools/node_modules/.installed $(BENCH_TOOLS)
+
+$(GHZ):
+	GOBIN=$(TOOLS)/bin GOFLAGS=-mod=mod go install github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION)
+
+$(BENCH_WATCHER): bench/watch/main.go bench/watch/go.mod bench/watch/go.sum
+	cd bench/watch && go build -o watch .
+
+# A FileDescriptorSet with every import, so ghz needs no reflection.
+$(BENCH_PROTOSET): $(wildcard proto/roster/user/v1/*.proto) | protos
+	mkdir -p $(dir $@)
+	$(BUF) build -o $@
+
+bench: bench-tools ## run the benchmark (minutes) and rewrite bench/results.md
+	$(PY) -m bench.run --out build/bench/full --report bench/results.md $(BENCH_ARGS)
+
+bench-smoke: bench-tools ## a few-second benchmark run proving the harness works
+	$(PY) -m bench.run --smoke --out build/bench/smoke $(BENCH_ARGS)
