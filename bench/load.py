@@ -50,9 +50,7 @@ class Measured:
         return self.cpu_s * 1e6 / max(self.calls, 1)
 
 
-def ghz_command(
-    ghz: Path, protoset: Path, address: str, work: Workload, shape: Shape
-) -> list[str]:
+def ghz_command(ghz: Path, protoset: Path, address: str, work: Workload, shape: Shape) -> list[str]:
     """The ghz command line for one run, reporting JSON on stdout."""
     command = [
         str(ghz),

@@ -25,7 +25,6 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from roster.user.v1 import user_pb2
 from roster.user.v1 import user_service_pb2 as pb
-from roster.user.v1 import user_service_pb2_grpc
 
 COLUMNS = "user_id, uid, email, display_name, labels, create_time, update_time, version"
 
@@ -52,7 +51,7 @@ def to_proto(row: tuple[Any, ...]) -> user_pb2.User:
     return user
 
 
-class NaiveUsers(user_service_pb2_grpc.UserServiceServicer):
+class NaiveUsers:
     """GetUser and CreateUser straight onto SQL."""
 
     def __init__(self, path: str) -> None:
@@ -105,11 +104,25 @@ def main(address: str, path: str) -> None:
     provider = TracerProvider()
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    GrpcInstrumentorServer().instrument()
+    GrpcInstrumentorServer().instrument()  # type: ignore[no-untyped-call]
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=10), options=[("grpc.so_reuseport", 0)]
     )
-    user_service_pb2_grpc.add_UserServiceServicer_to_server(NaiveUsers(path), server)
+    users = NaiveUsers(path)
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
+        "GetUser": grpc.unary_unary_rpc_method_handler(
+            users.GetUser,
+            request_deserializer=pb.GetUserRequest.FromString,
+            response_serializer=pb.GetUserResponse.SerializeToString,
+        ),
+        "CreateUser": grpc.unary_unary_rpc_method_handler(
+            users.CreateUser,
+            request_deserializer=pb.CreateUserRequest.FromString,
+            response_serializer=pb.CreateUserResponse.SerializeToString,
+        ),
+    }
+    service = pb.DESCRIPTOR.services_by_name["UserService"].full_name
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(service, handlers)])
     port = server.add_insecure_port(address)
     server.start()
     stop = threading.Event()

@@ -106,7 +106,9 @@ def servers(database: dict[str, Path], otlp: str, metrics_ports: list[int]) -> l
 
     every = ("GetUser", "ListUsers (100, filter)", "CreateUser (durable)", "mix 90/10")
     return [
-        ServerSpec("baseline-echo", [py, "-m", "bench.echo_server", "127.0.0.1:0"], base, ("GetUser",)),
+        ServerSpec(
+            "baseline-echo", [py, "-m", "bench.echo_server", "127.0.0.1:0"], base, ("GetUser",)
+        ),
         ServerSpec(
             "baseline-naive",
             [py, "-m", "bench.naive_server", "127.0.0.1:0", str(database["baseline-naive"])],

@@ -56,8 +56,19 @@ def top_costs(
     spy = Path(sys.executable).parent / "py-spy"
     seconds = max(int(scale.shape.duration_s), 2)
     recorder = subprocess.Popen(
-        [str(spy), "record", "--pid", str(server.process.pid), "--duration", str(seconds)]
-        + ["--rate", "250", "--native", "--nonblocking", "--format", "raw", "--output", str(raw)],
+        [
+            *(str(spy), "record", "--pid", str(server.process.pid), "--duration", str(seconds)),
+            *(
+                "--rate",
+                "250",
+                "--native",
+                "--nonblocking",
+                "--format",
+                "raw",
+                "--output",
+                str(raw),
+            ),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -125,15 +125,17 @@ def main() -> int:
         codes = {server.name: server.stop() for server in running}
         sink.stop()
     summary = {
-        "rows": [
-            {"workload": w, "server": s, **median(runs)} for (w, s), runs in results.items()
-        ],
+        "rows": [{"workload": w, "server": s, **median(runs)} for (w, s), runs in results.items()],
         "watch": watched,
         "exit_codes": codes,
         "profile": profiled,
         "spans_exported": report.spans(out / "otlp.log"),
         "environment": report.environment(args),
-        "scale": {"seeded": scale.seeded, "reps": scale.reps, "shape": dataclasses.asdict(scale.shape)},
+        "scale": {
+            "seeded": scale.seeded,
+            "reps": scale.reps,
+            "shape": dataclasses.asdict(scale.shape),
+        },
     }
     (out / "results.json").write_text(json.dumps(summary, indent=2))
     text = report.markdown(summary)
