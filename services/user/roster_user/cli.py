@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from roster_user import logs, server
+from roster_user import logs, server, workers
 from roster_user.config import Settings, SettingsError, describe, environment
 
 
@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
     logs.configure(settings.log_level)
+    if args.command == "serve" and settings.workers > 1:
+        return workers.supervise(settings)
     command = server.serve if args.command == "serve" else server.migrate
     return asyncio.run(command(settings))
 

@@ -129,6 +129,13 @@ class Settings:
     sqlite_readers: int = setting(
         "4", _positive_int, "SQLite reader threads (each with its own connection)"
     )
+    # Workers
+    workers: int = setting(
+        "1",
+        _positive_int,
+        "server processes sharing the port (SO_REUSEPORT) under one supervisor; "
+        "1 serves in this process",
+    )
 
     @classmethod
     def load(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:

@@ -42,7 +42,7 @@ def make_store(settings: Settings) -> UserStore:
     raise SettingsError("invalid ROSTER_DATABASE_URL: PostgreSQL is not supported by this build")
 
 
-def server_options(settings: Settings) -> list[tuple[str, int]]:
+def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tuple[str, int]]:
     """Channel arguments for limits, keepalive enforcement and connection ageing."""
 
     def ms(seconds: float) -> int:
@@ -52,8 +52,9 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         ("grpc.max_receive_message_length", settings.max_message_bytes),
         ("grpc.max_send_message_length", settings.max_message_bytes),
         # grpc enables SO_REUSEPORT by default, which would let a second server
-        # bind this port silently and steal half the connections.
-        ("grpc.so_reuseport", 0),
+        # bind this port silently and steal half the connections; only our own
+        # workers (roster_user.workers, which reserves the address) share it.
+        ("grpc.so_reuseport", int(reuse_port)),
         (
             "grpc.http2.min_recv_ping_interval_without_data_ms",
             ms(settings.keepalive_min_ping_seconds),
@@ -73,7 +74,7 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
     return options
 
 
-async def build_server(settings: Settings) -> Running:
+async def build_server(settings: Settings, *, reuse_port: bool = False) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one."""
     store = make_store(settings)
     await store.migrate()
@@ -89,7 +90,7 @@ async def build_server(settings: Settings) -> Running:
     in_flight = InFlight()
     server = grpc.aio.server(
         interceptors=[ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs)],
-        options=server_options(settings),
+        options=server_options(settings, reuse_port=reuse_port),
     )
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)

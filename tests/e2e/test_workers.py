@@ -1,0 +1,179 @@
+"""ROSTER_WORKERS=2: two processes serve one port, drain together, and share the change feed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from roster.user.v1 import user_service_pb2 as pb
+from roster.user.v1 import user_service_pb2_grpc
+from tests.conftest import a_user
+from tests.processes import ServerProcess, server_process
+
+CHANNELS = 16
+BOOKMARK = pb.WatchUsersResponse.EVENT_TYPE_BOOKMARK
+CREATED = pb.WatchUsersResponse.EVENT_TYPE_CREATED
+# The generated stubs are typed for sync channels; these are grpc.aio channels.
+Stub = Any
+
+
+def connection_owners(port: int, pids: list[int]) -> dict[int, int]:
+    """Per process, how many accepted (established, server-side) TCP connections to `port` it holds."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(fields[9])
+    owners = dict.fromkeys(pids, 0)
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd).removeprefix("socket:[").rstrip("]") in inodes:
+                    owners[pid] += 1
+    return owners
+
+
+@contextlib.asynccontextmanager
+async def channels(address: str, count: int) -> AsyncIterator[list[Stub]]:
+    """`count` stubs, each on its own TCP connection (no shared subchannel pool)."""
+    opened = [
+        grpc.aio.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+        for _ in range(count)
+    ]
+    try:
+        yield [user_service_pb2_grpc.UserServiceStub(channel) for channel in opened]
+    finally:
+        for channel in opened:
+            await channel.close()
+
+
+async def serving(server: ServerProcess) -> tuple[str, int, list[int]]:
+    """Address, port and worker pids from the supervisor's 'serving' line."""
+    entry = await server.wait_for_log("serving")
+    address = str(entry["address"])
+    return address, int(address.rpartition(":")[2]), [int(p) for p in entry["pids"]]
+
+
+@pytest.fixture
+async def two_workers(tmp_path: Path) -> AsyncIterator[ServerProcess]:
+    """A supervisor with two workers over a fresh database."""
+    async with server_process(
+        tmp_path / "roster.db", workers="2", drain_seconds="0.2", watch_poll_seconds="0.05"
+    ) as server:
+        yield server
+
+
+async def test_both_workers_accept_connections_on_the_one_port_and_answer_calls(
+    two_workers: ServerProcess,
+) -> None:
+    address, port, pids = await serving(two_workers)
+    async with channels(address, CHANNELS) as stubs:
+        created = await asyncio.gather(
+            *(
+                stub.CreateUser(pb.CreateUserRequest(user=a_user(n)), timeout=10)
+                for n, stub in enumerate(stubs)
+            )
+        )
+        owners = connection_owners(port, pids)
+    assert len({response.user.name for response in created}) == CHANNELS
+    assert len(pids) == 2
+    assert all(count > 0 for count in owners.values()), owners
+    assert sum(owners.values()) == CHANNELS
+
+
+async def test_sigterm_to_the_supervisor_drains_every_worker_and_exits_zero(
+    two_workers: ServerProcess,
+) -> None:
+    address, _, pids = await serving(two_workers)
+    async with channels(address, 2) as stubs:
+        await stubs[0].CreateUser(pb.CreateUserRequest(user=a_user(1)), timeout=10)
+    two_workers.send(signal.SIGTERM)
+    code = await two_workers.exit_code()
+    drained = {e.get("worker") for e in two_workers.logs if e["message"] == "shutdown: complete"}
+    assert code == 0
+    assert drained == {0, 1}
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
+async def test_a_worker_that_dies_makes_the_supervisor_stop_the_other_and_exit_non_zero(
+    two_workers: ServerProcess,
+) -> None:
+    _, _, pids = await serving(two_workers)
+    os.kill(pids[0], signal.SIGKILL)
+    code = await two_workers.exit_code()
+    drained = {e.get("worker") for e in two_workers.logs if e["message"] == "shutdown: complete"}
+    assert code == 1
+    assert drained == {1}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_a_second_instance_on_the_port_in_use_fails_to_start(
+    two_workers: ServerProcess, tmp_path: Path, workers: str
+) -> None:
+    address, _, _ = await serving(two_workers)
+    env = {
+        **os.environ,
+        "ROSTER_LISTEN_ADDRESS": address,
+        "ROSTER_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}",
+        "ROSTER_WORKERS": workers,
+    }
+    second = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "roster_user.cli", "serve", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(second.communicate(), 60)
+    assert second.returncode == 1, err.decode()
+    assert b'"cannot start"' in err
+
+
+async def open_watch(stub: Stub) -> Any:
+    """A WatchUsers stream that has delivered its bookmark (so it is registered)."""
+    stream = stub.WatchUsers(pb.WatchUsersRequest())
+    first = await asyncio.wait_for(stream.read(), 10)
+    assert first.event_type == BOOKMARK
+    return stream
+
+
+async def created_names(stream: Any, count: int) -> set[str]:
+    """The names in the next `count` CREATED events."""
+    names: set[str] = set()
+    while len(names) < count:
+        event = await asyncio.wait_for(stream.read(), 10)
+        if event.event_type == CREATED:
+            names.add(event.user.name)
+    return names
+
+
+async def test_watchers_on_each_worker_see_writes_made_through_the_other(
+    two_workers: ServerProcess,
+) -> None:
+    address, port, pids = await serving(two_workers)
+    async with channels(address, CHANNELS) as watch_stubs:
+        streams = [await open_watch(stub) for stub in watch_stubs]
+        watchers_by_worker = connection_owners(port, pids)
+        async with channels(address, CHANNELS) as write_stubs:
+            created = await asyncio.gather(
+                *(
+                    stub.CreateUser(pb.CreateUserRequest(user=a_user(n)), timeout=10)
+                    for n, stub in enumerate(write_stubs)
+                )
+            )
+            all_by_worker = connection_owners(port, pids)
+            names = {response.user.name for response in created}
+            seen = await asyncio.gather(*(created_names(s, CHANNELS) for s in streams))
+        for stream in streams:
+            stream.cancel()
+    writers_by_worker = {pid: all_by_worker[pid] - watchers_by_worker[pid] for pid in pids}
+    # Each worker holds watchers and took writes, so some deliveries crossed processes.
+    assert all(count > 0 for count in watchers_by_worker.values()), watchers_by_worker
+    assert all(count > 0 for count in writers_by_worker.values()), writers_by_worker
+    assert all(names_seen == names for names_seen in seen)
