@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# Prometheus duration syntax (the CRDs' `Duration` pattern).
+# Prometheus duration syntax (the CRDs' `Duration` pattern): units in this order, each optional.
+DURATION_UNITS = ("y", "w", "d", "h", "m", "s", "ms")
 DURATION = {
     "type": "string",
-    "pattern": r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
+    "pattern": "^(0|" + "".join(f"(([0-9]+){unit})?" for unit in DURATION_UNITS) + ")$",
 }
 STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 LABEL_SELECTOR = {

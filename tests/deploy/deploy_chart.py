@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,9 +107,7 @@ CASES = (
 def helm(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the pinned helm and return its completed process (never raises on failure)."""
     assert HELM.exists(), f"{HELM} is missing: run `make setup`"
-    return subprocess.run(
-        [str(HELM), *args], capture_output=True, text=True, check=False, cwd=REPO
-    )
+    return subprocess.run([str(HELM), *args], capture_output=True, text=True, check=False, cwd=REPO)
 
 
 def render_text(
@@ -184,3 +183,19 @@ def chart_values(*files: str) -> Obj:
             else:
                 values[key] = value
     return values
+
+
+def dockerfile_instructions(text: str | None = None) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs of a Dockerfile, continuations joined, comments dropped."""
+    source = DOCKERFILE.read_text() if text is None else text
+    joined = re.sub(r"\\\n", " ", source)
+    lines = [line.strip() for line in joined.splitlines()]
+    kept = [line for line in lines if line and not line.startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in kept]
+
+
+def runtime_stage() -> list[tuple[str, str]]:
+    """The instructions of the Dockerfile's last (runtime) stage, from its FROM on."""
+    pairs = dockerfile_instructions()
+    last_from = max(i for i, (word, _) in enumerate(pairs) if word == "FROM")
+    return pairs[last_from:]

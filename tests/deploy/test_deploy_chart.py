@@ -53,7 +53,9 @@ def test_sqlite_mode_runs_one_replica_with_recreate_on_a_claim() -> None:
     assert deployment["spec"]["strategy"] == {"type": "Recreate"}
     claim = one(objects, "PersistentVolumeClaim")
     volumes = deployment["spec"]["template"]["spec"]["volumes"]
-    claims = [v["persistentVolumeClaim"]["claimName"] for v in volumes if "persistentVolumeClaim" in v]
+    claims = [
+        v["persistentVolumeClaim"]["claimName"] for v in volumes if "persistentVolumeClaim" in v
+    ]
     assert claims == [claim["metadata"]["name"]]
     assert claim["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
     for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget"):

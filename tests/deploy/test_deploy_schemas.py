@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 from crd_schemas import SCHEMAS
@@ -44,7 +44,7 @@ def test_strict_validation_rejects_a_field_kubernetes_does_not_know(kube_version
 @pytest.mark.parametrize("kind", sorted(SCHEMAS))
 def test_operator_schemas_reject_a_field_the_operator_does_not_know(kind: str) -> None:
     """The hand-kept CRD subsets are strict too."""
-    monitored = Case("monitored", sets={"serviceMonitor.enabled": "true", "prometheusRule.enabled": "true"})
+    monitored = Case("m", sets={"serviceMonitor.enabled": "true", "prometheusRule.enabled": "true"})
     obj = copy.deepcopy(one(render(monitored), kind))
     obj["spec"]["unknownField"] = True
     with pytest.raises(jsonschema.ValidationError):
@@ -53,6 +53,7 @@ def test_operator_schemas_reject_a_field_the_operator_does_not_know(kind: str) -
 
 def test_validator_knows_the_declared_versions() -> None:
     """kubernetes-validate ships schemas for both declared Kubernetes versions."""
-    shipped = {kubernetes_validate.utils.major_minor(v) for v in kubernetes_validate.utils.all_versions()}
+    utils = kubernetes_validate.utils
+    shipped = {utils.major_minor(version) for version in utils.all_versions()}
     for version in KUBERNETES_VERSIONS:
-        assert kubernetes_validate.utils.major_minor(version) in shipped
+        assert utils.major_minor(version) in shipped
