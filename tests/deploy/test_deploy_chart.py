@@ -132,10 +132,16 @@ REFUSED = {
     "autoscaler-of-one": (Case("t", PRODUCTION, {"autoscaling.minReplicas": "1"}), "minReplicas"),
     "fractional-seconds": (
         Case("t", json_sets={"shutdown.drainSeconds": "2.5"}),
-        "whole number",
+        "/shutdown/drainSeconds",
     ),
-    "text-seconds": (Case("t", sets={"shutdown.graceSeconds": "ten"}), "number of seconds"),
-    "unknown-database": (Case("t", sets={"database.mode": "mysql"}), "database.mode"),
+    "text-seconds": (Case("t", sets={"shutdown.graceSeconds": "ten"}), "/shutdown/graceSeconds"),
+    "negative-seconds": (
+        Case("t", json_sets={"shutdown.preStopSleepSeconds": "-1"}),
+        "/shutdown/preStopSleepSeconds",
+    ),
+    "unknown-database": (Case("t", sets={"database.mode": "mysql"}), "/database/mode"),
+    "misspelt-key": (Case("t", sets={"shutdown.drainSecond": "3"}), "drainSecond"),
+    "misspelt-top-level-key": (Case("t", sets={"replicas": "3"}), "replicas"),
 }
 
 

@@ -72,22 +72,12 @@ seccompProfile:
 {{/* Checks that make a bad configuration fail at render time instead of in production. */}}
 {{- define "roster.validate" -}}
 {{- $s := .Values.shutdown }}
-{{- range $k := list "preStopSleepSeconds" "drainSeconds" "graceSeconds" "marginSeconds" "terminationGracePeriodSeconds" }}
-{{- $v := index $s $k }}
-{{- if not (or (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v)) }}
-{{- fail (printf "shutdown.%s must be a number of seconds" $k) }}
-{{- else if or (lt (float64 $v) 0.0) (ne (float64 (int64 $v)) (float64 $v)) }}
-{{- fail (printf "shutdown.%s must be a whole number of seconds >= 0" $k) }}
-{{- end }}
-{{- end }}
+{{- /* values.schema.json makes every shutdown.* a whole number of seconds >= 0. */}}
 {{- $needed := add (int $s.preStopSleepSeconds) (int $s.drainSeconds) (int $s.graceSeconds) (int $s.marginSeconds) }}
 {{- if gt $needed (int $s.terminationGracePeriodSeconds) }}
 {{- fail (printf "shutdown: preStopSleepSeconds (%d) + drainSeconds (%d) + graceSeconds (%d) + marginSeconds (%d) = %d exceeds terminationGracePeriodSeconds (%d); the kubelet would kill in-flight calls" (int $s.preStopSleepSeconds) (int $s.drainSeconds) (int $s.graceSeconds) (int $s.marginSeconds) $needed (int $s.terminationGracePeriodSeconds)) }}
 {{- end }}
 {{- $mode := .Values.database.mode }}
-{{- if not (has $mode (list "sqlite" "postgresql")) }}
-{{- fail (printf "database.mode must be sqlite or postgresql, not %q" $mode) }}
-{{- end }}
 {{- if eq $mode "sqlite" }}
 {{- if ne (int .Values.replicaCount) 1 }}
 {{- fail "database.mode=sqlite: replicaCount must be 1 (SQLite has one writer)" }}
