@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import queue
 import re
 import shlex
-import subprocess
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from deploy_chart import REPO, Obj, runtime_stage
+from tests.deploy.deploy_chart import REPO, Obj, runtime_stage
 
 VENV = REPO / ".venv"
 TOOLS_BIN = REPO / ".tools" / "bin"
@@ -94,58 +91,3 @@ def process_env(pod: Mapping[str, str], data_dir: Path) -> dict[str, str]:
     env["ROSTER_LISTEN_ADDRESS"] = "127.0.0.1:0"
     env["ROSTER_METRICS_ADDRESS"] = "127.0.0.1:0"
     return env
-
-
-class LogLines:
-    """Reads a process's stderr on a thread so the pipe never fills; JSON lines are parsed."""
-
-    def __init__(self, stream: Any) -> None:
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _pump(self, stream: Any) -> None:
-        for line in stream:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_for(self, message: str, timeout: float) -> dict[str, Any]:
-        """The first JSON record with this message; AssertionError on end of output or timeout."""
-        while True:
-            try:
-                line = self.lines.get(timeout=timeout)
-            except queue.Empty:
-                raise AssertionError(f"no {message!r} log line in {timeout}s") from None
-            if line is None:
-                raise AssertionError(f"process ended before logging {message!r}:\n{self.text()}")
-            self.seen.append(line)
-            record = _json(line)
-            if record is not None and record.get("message") == message:
-                return record
-
-    def rest(self) -> list[str]:
-        """Every remaining line, once the process has closed its stderr."""
-        self._thread.join()
-        while (line := self.lines.get()) is not None:
-            self.seen.append(line)
-        return self.seen
-
-    def text(self) -> str:
-        """What was read so far, for failure messages."""
-        return "\n".join(self.seen)
-
-
-def _json(line: str) -> dict[str, Any] | None:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        return None  # tini's own warnings are plain text
-    return record if isinstance(record, dict) else None
-
-
-def start(argv: list[str], env: Mapping[str, str], cwd: Path) -> subprocess.Popen[str]:
-    """Start the command with stderr piped, stdout discarded, and a clean environment."""
-    return subprocess.Popen(
-        argv, env=dict(env), cwd=cwd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
-    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from deploy_chart import (
+
+from tests.deploy.deploy_chart import (
     CASES,
     CHART,
     KUBERNETES_VERSIONS,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deploy_chart import DOCKERFILE, REPO, dockerfile_instructions, runtime_stage
+from tests.deploy.deploy_chart import DOCKERFILE, REPO, dockerfile_instructions, runtime_stage
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
 DOCKERIGNORE = REPO / ".dockerignore"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import signal
-import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from deploy_chart import (
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from tests.deploy.deploy_chart import (
     CASES,
     LIVENESS_SERVICE,
     READINESS_SERVICE,
@@ -20,13 +24,12 @@ from deploy_chart import (
     render,
     server_container,
 )
-from grpc_health.v1 import health_pb2
-from image_process import LogLines, image_cmd, image_entrypoint, pod_env, process_env, start
+from tests.deploy.image_process import image_cmd, image_entrypoint, pod_env, process_env
+from tests.health_probe import NOT_SERVING, SERVING, status
+from tests.processes import ServerProcess
 
 pytestmark = pytest.mark.slow
 
-SERVING = health_pb2.HealthCheckResponse.SERVING
-NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 POD_NAME, NAMESPACE = "roster-7d9f", "roster"
 
 
@@ -53,15 +56,6 @@ class Pod:
         return float(self.spec["terminationGracePeriodSeconds"] - pre_stop)
 
 
-@dataclass(frozen=True)
-class Served:
-    """A running `tini -- roster-user serve` and the address it logged."""
-
-    process: subprocess.Popen[str]
-    logs: LogLines
-    address: str
-
-
 @pytest.fixture
 def pod() -> Pod:
     """The rendered default pod."""
@@ -71,87 +65,77 @@ def pod() -> Pod:
     return Pod(spec, server_container(objects), init)
 
 
+async def run_container(pod: Pod, container: Obj, data_dir: Path) -> ServerProcess:
+    """Start ENTRYPOINT + the container's args in the image's WORKDIR stand-in."""
+    process = await asyncio.create_subprocess_exec(
+        *image_entrypoint(),
+        *container["args"],
+        env=pod.env(container, data_dir),
+        cwd=data_dir,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return ServerProcess(process)
+
+
+async def kill_tree(server: ServerProcess) -> None:
+    """SIGKILL tini's children, then tini, and collect the exit and the log reader.
+
+    SIGKILL is the one signal tini cannot forward, and tini moves its child into a process
+    group of its own, so the children are found through /proc (Linux) and killed first.
+    """
+    pid = server.process.pid
+    with contextlib.suppress(FileNotFoundError):
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(child), signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        server.process.kill()
+    await server.exit_code()
+
+
 @pytest.fixture
-def served(pod: Pod, tmp_path: Path) -> Iterator[Served]:
+async def served(pod: Pod, tmp_path: Path) -> AsyncIterator[ServerProcess]:
     """Runs the pod's migrate init container, then the server, both through tini."""
     data_dir = tmp_path / "data"  # stands in for the /data volume
     data_dir.mkdir()
-    migrate = subprocess.run(
-        [*image_entrypoint(), *pod.init["args"]],
-        env=pod.env(pod.init, data_dir),
-        cwd=data_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=pod.startup_budget(),
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    migrate = await run_container(pod, pod.init, data_dir)
+    try:
+        assert await migrate.exit_code(pod.startup_budget()) == 0, migrate.raw
+    finally:
+        await kill_tree(migrate)
     # The chart passes exactly the image's default arguments.
     assert pod.server["args"] == image_cmd()
-    process = start([*image_entrypoint(), *image_cmd()], pod.env(pod.server, data_dir), data_dir)
-    logs = LogLines(process.stderr)
+    server = await run_container(pod, pod.server, data_dir)
     try:
-        record = logs.wait_for("serving", pod.startup_budget())
-        yield Served(process, logs, str(record["address"]))
+        await server.wait_for_log("serving", pod.startup_budget())
+        yield server
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        await kill_tree(server)
 
 
-class Health:
-    """grpc.health.v1.Health over a channel (the typed stubs lack HealthStub's methods)."""
-
-    def __init__(self, channel: grpc.Channel) -> None:
-        request = health_pb2.HealthCheckRequest.SerializeToString
-        response = health_pb2.HealthCheckResponse.FromString
-        self._check = channel.unary_unary(
-            "/grpc.health.v1.Health/Check",
-            request_serializer=request,
-            response_deserializer=response,
-        )
-        self._watch = channel.unary_stream(
-            "/grpc.health.v1.Health/Watch",
-            request_serializer=request,
-            response_deserializer=response,
-        )
-
-    def check(self, service: str) -> int:
-        """One Check call, as the kubelet's gRPC probe makes it."""
-        response: health_pb2.HealthCheckResponse = self._check(
-            health_pb2.HealthCheckRequest(service=service), timeout=5
-        )
-        return response.status
-
-    def watch(self, service: str) -> Any:
-        """A Watch stream: an iterator of responses that can be cancelled."""
-        return self._watch(health_pb2.HealthCheckRequest(service=service))
-
-
-def test_image_command_serves_and_answers_both_probe_names(served: Served) -> None:
+async def test_image_command_serves_and_answers_both_probe_names(served: ServerProcess) -> None:
     """Readiness ("" and the service) and liveness answer SERVING once the server logs it."""
-    with grpc.insecure_channel(served.address) as channel:
-        health = Health(channel)
-        for service in ("", READINESS_SERVICE, LIVENESS_SERVICE):
-            assert health.check(service) == SERVING, service
+    address = await served.address()
+    for service in ("", READINESS_SERVICE, LIVENESS_SERVICE):
+        assert await status(address, service) == SERVING, service
 
 
-def test_sigterm_to_tini_drains_and_exits_zero_within_the_grace_period(
-    pod: Pod, served: Served
+async def test_sigterm_to_tini_drains_and_exits_zero_within_the_grace_period(
+    pod: Pod, served: ServerProcess
 ) -> None:
     """SIGTERM reaches the server through tini: readiness off, liveness on, exit 0 in time."""
-    with grpc.insecure_channel(served.address) as channel:
-        health = Health(channel)
-        readiness = health.watch(READINESS_SERVICE)
-        assert next(readiness).status == SERVING
-        served.process.send_signal(signal.SIGTERM)
+    address = await served.address()
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub: Any = health_pb2_grpc.HealthStub(channel)  # the stubs lack Check/Watch
+        readiness = stub.Watch(health_pb2.HealthCheckRequest(service=READINESS_SERVICE))
+        assert (await readiness.read()).status == SERVING
+        served.send(signal.SIGTERM)
         # The Watch stream sees readiness flip before the drain delay starts; no race.
-        assert next(readiness).status == NOT_SERVING
+        assert (await readiness.read()).status == NOT_SERVING
         # Still inside the drain delay: the kubelet must not restart a draining pod.
-        assert health.check(LIVENESS_SERVICE) == SERVING
+        assert await status(address, LIVENESS_SERVICE) == SERVING
         readiness.cancel()
     # Past this budget the kubelet would SIGKILL; the wait raises instead.
-    returncode = served.process.wait(timeout=pod.stop_budget())
-    lines = served.logs.rest()
-    assert returncode == 0, "\n".join(lines)
-    assert any('"shutdown: complete"' in line for line in lines), "\n".join(lines)
+    assert await served.exit_code(pod.stop_budget()) == 0, served.raw
+    assert any(entry.get("message") == "shutdown: complete" for entry in served.logs), served.raw

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
-from deploy_chart import (
+
+from tests.deploy.deploy_chart import (
     CASES,
     CHART,
     CHART_RULES,

@@ -7,8 +7,9 @@ import copy
 import jsonschema  # type: ignore[import-untyped]
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
-from crd_schemas import SCHEMAS
-from deploy_chart import CASES, KUBERNETES_VERSIONS, Case, Obj, one, render
+
+from tests.deploy.crd_schemas import SCHEMAS
+from tests.deploy.deploy_chart import CASES, KUBERNETES_VERSIONS, Case, Obj, one, render
 
 
 def validate(obj: Obj, kube_version: str) -> None:
