@@ -101,6 +101,11 @@ CASES = (
         },
     ),
     Case("renamed", sets={"fullnameOverride": "users"}),
+    Case(
+        "extra-env",
+        PRODUCTION,
+        json_sets={"server.extraEnv": '[{"name": "ROSTER_MAX_WATCH_STREAMS", "value": "200"}]'},
+    ),
 )
 
 
