@@ -7,7 +7,7 @@ import { type Client, createClient, type Interceptor } from "@connectrpc/connect
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CreateUserRequestSchema, UserService } from "../../../gen/node/roster/user/v1/user_service_pb.js";
 import { deadlineHeader } from "./deadline.js";
-import { rosterErrors } from "./errors.js";
+import { rethrowing, toRosterError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryUnavailable } from "./retry.js";
 
 export { RosterError, ROSTER_DOMAIN } from "./errors.js";
@@ -53,16 +53,30 @@ export function createUserClient(address: string, options: UserClientOptions = {
   const transport = createGrpcTransport({
     baseUrl: `${tls ? "https" : "http"}://${address}`,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
-    // The first interceptor is the outermost: errors are typed after the last
-    // retry, and a request_id is chosen before the first attempt.
+    // The first interceptor is the outermost: a request_id is chosen before
+    // the first attempt, and every attempt gets the time left as its timeout.
     interceptors: [
       ...(options.interceptors ?? []),
-      rosterErrors(),
       idempotentCreate(),
       retryUnavailable(options.retry ?? DEFAULT_RETRY_POLICY),
       deadlineHeader(),
     ],
     ...(tls ? { nodeOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {}),
   });
-  return createClient(UserService, transport);
+  return withRosterErrors(createClient(UserService, transport));
+}
+
+/** Makes every method of a client fail with RosterError, unary or streaming. */
+function withRosterErrors(client: UserClient): UserClient {
+  const wrapped: Record<string, unknown> = {};
+  for (const method of UserService.methods) {
+    const call = client[method.localName as keyof UserClient] as (...args: unknown[]) => unknown;
+    wrapped[method.localName] =
+      method.methodKind === "unary"
+        ? (...args: unknown[]) => (call(...args) as Promise<unknown>).catch((err: unknown) => {
+            throw toRosterError(err);
+          })
+        : (...args: unknown[]) => rethrowing(call(...args) as AsyncIterable<unknown>);
+  }
+  return wrapped as UserClient;
 }

@@ -1,7 +1,8 @@
 // Turns the google.rpc.Status a Roster server sends in grpc-status-details-bin
 // into one typed error, so callers branch on the ErrorInfo reason rather than
-// on message text.
-import { Code, ConnectError, type Interceptor, type StreamResponse } from "@connectrpc/connect";
+// on message text. It wraps the ConnectError instead of extending it, because
+// connect-es re-wraps any error whose class is not exactly ConnectError.
+import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type BadRequest,
   BadRequestSchema,
@@ -64,27 +65,11 @@ export function toRosterError(err: unknown): RosterError {
   return err instanceof RosterError ? err : new RosterError(ConnectError.from(err));
 }
 
-async function* rethrowing<T>(messages: AsyncIterable<T>): AsyncIterable<T> {
+/** Re-throws the error that ends a stream as a RosterError. */
+export async function* rethrowing<T>(messages: AsyncIterable<T>): AsyncIterable<T> {
   try {
     yield* messages;
   } catch (err) {
     throw toRosterError(err);
   }
-}
-
-/** Makes every failed call, unary or streaming, reject with a RosterError. */
-export function rosterErrors(): Interceptor {
-  return (next) => async (req) => {
-    let res;
-    try {
-      res = await next(req);
-    } catch (err) {
-      throw toRosterError(err);
-    }
-    if (!res.stream) {
-      return res;
-    }
-    const stream: StreamResponse = { ...res, message: rethrowing(res.message) };
-    return stream;
-  };
 }
