@@ -3,7 +3,7 @@
 // call, UNAVAILABLE retries, idempotent creates and typed errors).
 import { randomUUID } from "node:crypto";
 import { clone, isMessage } from "@bufbuild/protobuf";
-import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
+import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CreateUserRequestSchema, UserService } from "../../../gen/node/roster/user/v1/user_service_pb.js";
 import { deadlineHeader } from "./deadline.js";
@@ -47,10 +47,10 @@ export function idempotentCreate(): Interceptor {
   };
 }
 
-/** Creates a client for the UserService at host:port. */
-export function createUserClient(address: string, options: UserClientOptions = {}): UserClient {
+/** Creates a gRPC transport to host:port with the client's defaults, for any service there. */
+export function createRosterTransport(address: string, options: UserClientOptions = {}): Transport {
   const { tls } = options;
-  const transport = createGrpcTransport({
+  return createGrpcTransport({
     baseUrl: `${tls ? "https" : "http"}://${address}`,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 10_000,
     // The first interceptor is the outermost: a request_id is chosen before
@@ -63,7 +63,11 @@ export function createUserClient(address: string, options: UserClientOptions = {
     ],
     ...(tls ? { nodeOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {}),
   });
-  return withRosterErrors(createClient(UserService, transport));
+}
+
+/** Creates a client for the UserService at host:port. */
+export function createUserClient(address: string, options: UserClientOptions = {}): UserClient {
+  return withRosterErrors(createClient(UserService, createRosterTransport(address, options)));
 }
 
 /** Makes every method of a client fail with RosterError, unary or streaming. */
