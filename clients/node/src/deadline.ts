@@ -1,8 +1,11 @@
 // connect-es writes the grpc-timeout header as `${timeoutMs}m`, which is not a
 // valid gRPC TimeoutValue for fractional milliseconds (a 1 microsecond deadline
 // becomes "0.001m"), and it sends the full budget again when a call is retried.
-// This interceptor rewrites the header from the call's absolute deadline.
-import type { Interceptor } from "@connectrpc/connect";
+// Its own deadline is a setTimeout, which cannot fire sooner than 1 ms, so a
+// fast server can answer a call whose deadline has already passed. This
+// interceptor keeps the header equal to the time left and enforces the deadline
+// exactly for unary calls.
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 
 const HEADER = "grpc-timeout";
 // gRPC allows at most 8 digits; pick the finest unit that fits.
@@ -32,7 +35,11 @@ function parseConnectTimeout(value: string | null): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Keeps grpc-timeout valid and equal to the time left until the call's deadline. */
+function exceeded(): ConnectError {
+  return new ConnectError("the call's deadline passed", Code.DeadlineExceeded);
+}
+
+/** Keeps grpc-timeout valid and equal to the time left; fails unary calls answered too late. */
 export function deadlineHeader(): Interceptor {
   // Retries reuse the request and so its deadline signal: key the deadline on it.
   const deadlines = new WeakMap<AbortSignal, number>();
@@ -46,7 +53,15 @@ export function deadlineHeader(): Interceptor {
       deadline = performance.now() + timeoutMs;
       deadlines.set(req.signal, deadline);
     }
-    req.header.set(HEADER, encodeGrpcTimeout(deadline - performance.now()));
-    return next(req);
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) {
+      throw exceeded();
+    }
+    req.header.set(HEADER, encodeGrpcTimeout(remaining));
+    const res = await next(req);
+    if (!res.stream && performance.now() >= deadline) {
+      throw exceeded();
+    }
+    return res;
   };
 }

@@ -1,12 +1,15 @@
-// The cross-language interop scenario (notes/HELPERS.md) in TypeScript: the
-// same eleven steps every language runs against ROSTER_ADDRESS, one
+// The cross-language interop scenario in TypeScript: the same eleven steps
+// every client runs against ROSTER_ADDRESS (see tests/interop), one
 // "ok <step>" or "FAIL <step>: <why>" line each, exit 0 only if all pass.
 import { randomBytes, randomUUID } from "node:crypto";
 import { equals } from "@bufbuild/protobuf";
 import { type Client, Code, createClient } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "../../../gen/node/grpc_health/v1/health_pb.js";
 import { type User, UserSchema } from "../../../gen/node/roster/user/v1/user_pb.js";
-import { type WatchUsersResponse, WatchUsersResponse_EventType as EventType } from "../../../gen/node/roster/user/v1/user_service_pb.js";
+import {
+  type WatchUsersResponse,
+  WatchUsersResponse_EventType as EventType,
+} from "../../../gen/node/roster/user/v1/user_service_pb.js";
 import { createRosterTransport, createUserClient, RosterError, type UserClient } from "./client.js";
 import { WatchRecorder } from "./watch-recorder.js";
 
@@ -44,13 +47,15 @@ class Scenario {
   async checkHealth(): Promise<void> {
     for (const service of ["", "liveness"]) {
       const res = await this.health.check({ service });
-      check(res.status === HealthCheckResponse_ServingStatus.SERVING, `Check("${service}") is ${HealthCheckResponse_ServingStatus[res.status]}`);
+      const status = HealthCheckResponse_ServingStatus[res.status];
+      check(res.status === HealthCheckResponse_ServingStatus.SERVING, `Check("${service}") is ${status}`);
     }
   }
 
   async openWatch(): Promise<void> {
     // The stream outlives the scenario's default per-call deadline on purpose.
-    const stream = this.users.watchUsers({ startRevision: 0n }, { signal: this.watchAbort.signal, timeoutMs: 300_000 });
+    const options = { signal: this.watchAbort.signal, timeoutMs: 300_000 };
+    const stream = this.users.watchUsers({ startRevision: 0n }, options);
     const [first, recorder] = await WatchRecorder.open(stream);
     this.watch = recorder;
     check(first.eventType === EventType.BOOKMARK, `first message is ${EventType[first.eventType]}, not BOOKMARK`);
@@ -139,7 +144,9 @@ class Scenario {
     const name = this.name("a");
     const mine = (events: readonly WatchUsersResponse[]) =>
       events.filter((e) => e.eventType !== EventType.BOOKMARK && e.user?.name === name);
-    await this.watch.until((events) => mine(events).some((e) => e.eventType === EventType.UNDELETED), WATCH_EVENTS_TIMEOUT_MS);
+    const undeleted = (events: readonly WatchUsersResponse[]) =>
+      mine(events).some((e) => e.eventType === EventType.UNDELETED);
+    await this.watch.until(undeleted, WATCH_EVENTS_TIMEOUT_MS);
     const events = mine(this.watch.events);
     const types = events.map((e) => EventType[e.eventType]).join(", ");
     check(types === "CREATED, UPDATED, DELETED, UNDELETED", `events for ${name}: ${types}`);

@@ -42,7 +42,8 @@ function checkJsonMatchesBinary(c: FixtureCase): void {
   if (equals(schema, binary, fromJsonFile, options)) {
     return;
   }
-  const asJson = (m: typeof binary): JsonValue => toJson(schema, m, { registry: rosterRegistry, useProtoFieldName: true });
+  const asJson = (m: typeof binary): JsonValue =>
+    toJson(schema, m, { registry: rosterRegistry, useProtoFieldName: true });
   const field = firstJsonDifference(asJson(binary), asJson(fromJsonFile)) ?? "(unknown fields)";
   assert.fail(`node: case ${c.name}: binary and JSON decode differently; first differing field: ${field}`);
 }
