@@ -8,6 +8,8 @@ NODE_DIST := $(NODE_DIR)/dist/clients/node
 SETUP_TARGETS += $(NODE_DIR)/node_modules/.installed
 GEN_TARGETS   += gen-node
 LINT_TARGETS  += lint-node
+# The interop harness (mk/fixtures.mk) runs `make interop-node` with ROSTER_ADDRESS set.
+INTEROP_CLIENTS += node
 
 .PHONY: node-protos gen-node lint-node build-node test-node interop-node
 
