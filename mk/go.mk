@@ -35,6 +35,6 @@ test-go: ## run the Go client's tests (fixtures included)
 $(GO_SCENARIO): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o -name 'go.sum' 2>/dev/null)
 	cd clients/go && go build -o $@ ./cmd/scenario
 
-interop-go: $(GO_SCENARIO) ## run the interop scenario against $$ROSTER_ADDRESS
+interop-go: $(GO_SCENARIO) ## run the interop scenario against the server at ROSTER_ADDRESS (host:port)
 	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
 	$(GO_SCENARIO)
