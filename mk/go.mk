@@ -33,7 +33,7 @@ test-go: ## run the Go client's tests (fixtures included)
 
 # Built once into .tools so the scenario's run is not a compile.
 $(GO_SCENARIO): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o -name 'go.sum' 2>/dev/null)
-	cd clients/go && go build -o $@ ./cmd/scenario
+	cd clients/go && go build -buildvcs=false -o $@ ./cmd/scenario
 
 interop-go: $(GO_SCENARIO) ## run the interop scenario against the server at ROSTER_ADDRESS (host:port)
 	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
