@@ -9,6 +9,7 @@ GO_SCENARIO := $(TOOLS)/bin/roster-go-scenario
 GEN_TARGETS   += gen-go
 SETUP_TARGETS += $(GO_PLUGINS)
 LINT_TARGETS  += lint-go
+INTEROP_CLIENTS += go
 
 .PHONY: gen-go lint-go test-go interop-go
 
@@ -31,10 +32,11 @@ lint-go:
 test-go: ## run the Go client's tests (fixtures included)
 	cd clients/go && go test ./...
 
-# Built once into .tools so the scenario's run is not a compile.
+# Built once into .tools so the scenario's run is not a compile. Recipes are
+# silent so that stdout holds only the scenario's ok/FAIL lines.
 $(GO_SCENARIO): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o -name 'go.sum' 2>/dev/null)
-	cd clients/go && go build -buildvcs=false -o $@ ./cmd/scenario
+	@cd clients/go && go build -buildvcs=false -o $@ ./cmd/scenario >&2
 
 interop-go: $(GO_SCENARIO) ## run the interop scenario against the server at ROSTER_ADDRESS (host:port)
 	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
-	$(GO_SCENARIO)
+	@$(GO_SCENARIO)
