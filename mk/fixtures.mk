@@ -9,6 +9,6 @@ fixtures: $(VENV)/.installed ## regenerate the canonical wire fixtures in tests/
 check-fixtures: $(VENV)/.installed ## committed wire fixtures must equal a fresh `make fixtures`
 	@fresh="$$(mktemp -d)"; trap 'rm -rf "$$fresh"' EXIT; \
 	$(PY) $(FIXTURES_DIR)/generate.py "$$fresh"; \
-	if ! diff -r -q -x '*.py' -x __pycache__ -x README.md "$$fresh" $(FIXTURES_DIR); then \
+	if ! diff -r -q -x '*.py' -x __pycache__ -x README.md -x .gitattributes "$$fresh" $(FIXTURES_DIR); then \
 	  echo "$(FIXTURES_DIR) is out of date: run 'make fixtures' and commit the result" >&2; exit 1; \
 	fi
