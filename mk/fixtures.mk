@@ -12,3 +12,21 @@ check-fixtures: $(VENV)/.installed ## committed wire fixtures must equal a fresh
 	if ! diff -r -q -x '*.py' -x __pycache__ -x README.md -x .gitattributes "$$fresh" $(FIXTURES_DIR); then \
 	  echo "$(FIXTURES_DIR) is out of date: run 'make fixtures' and commit the result" >&2; exit 1; \
 	fi
+
+# ---- interop: one server, every client's scenario --------------------------
+# Each language fragment appends its name and defines `interop-<name>`, a target that runs
+# the scenario against $ROSTER_ADDRESS and exits 0 only if every step passed.
+INTEROP_CLIENTS += grpcurl bufcurl
+
+.PHONY: interop print-INTEROP_CLIENTS interop-grpcurl interop-bufcurl
+interop: setup ## run every client's interop scenario (INTEROP_CLIENTS) against a fresh server
+	$(PY) tests/interop/harness.py $(INTEROP_CLIENTS)
+
+print-INTEROP_CLIENTS:
+	@echo $(INTEROP_CLIENTS)
+
+interop-grpcurl: $(VENV)/.installed $(GRPCURL)
+	GRPCURL=$(GRPCURL) $(PY) tests/interop/grpcurl_scenario.py
+
+interop-bufcurl: $(VENV)/.installed tools/node_modules/.installed
+	BUF=$(CURDIR)/$(BUF) $(PY) tests/interop/bufcurl_scenario.py
