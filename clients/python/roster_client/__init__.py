@@ -1,0 +1,29 @@
+"""Roster's typed async Python client for roster.user.v1.UserService."""
+
+from roster_client.client import UserClient
+from roster_client.errors import (
+    AbortedError,
+    AlreadyExistsError,
+    FailedPreconditionError,
+    InvalidArgumentError,
+    NotFoundError,
+    OutOfRangeError,
+    ResourceExhaustedError,
+    RosterError,
+    UnavailableError,
+)
+from roster_client.tls import TlsConfig
+
+__all__ = [
+    "AbortedError",
+    "AlreadyExistsError",
+    "FailedPreconditionError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "OutOfRangeError",
+    "ResourceExhaustedError",
+    "RosterError",
+    "TlsConfig",
+    "UnavailableError",
+    "UserClient",
+]

@@ -1,0 +1,1 @@
+"""Roster's user service: a grpc.aio server over a SQLite or PostgreSQL store."""

@@ -1,0 +1,1 @@
+"""The gRPC boundary: proto <-> domain translation, the servicer and the error table."""

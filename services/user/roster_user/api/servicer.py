@@ -1,0 +1,168 @@
+"""UserServicer: roster.user.v1.UserService over the UserDirectory and the ChangeFeed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+from roster.user.v1 import user_service_pb2 as pb
+from roster.user.v1 import user_service_pb2_grpc
+
+from roster_user.api import field_behavior
+from roster_user.api.convert import bookmark, change_to_proto, fields_from_proto, user_to_proto
+from roster_user.directory import UserDirectory
+from roster_user.domain.errors import (
+    FieldViolation,
+    InvalidArgument,
+    Reason,
+    ResourceExhausted,
+    Unavailable,
+)
+from roster_user.feed import ChangeFeed, Closed
+
+Context = grpc.aio.ServicerContext[Any, Any]
+_BACKLOG_BATCH = 500
+
+
+class UserServicer(user_service_pb2_grpc.UserServiceServicer):
+    """Translates each RPC to a directory call and the result back to its response."""
+
+    def __init__(self, users: UserDirectory, feed: ChangeFeed, *, bookmark_seconds: float) -> None:
+        self._users = users
+        self._feed = feed
+        self._bookmark_seconds = bookmark_seconds
+
+    async def GetUser(self, request: pb.GetUserRequest, context: Context) -> pb.GetUserResponse:
+        """Read one user."""
+        return pb.GetUserResponse(user=user_to_proto(await self._users.get(request.name)))
+
+    async def BatchGetUsers(
+        self, request: pb.BatchGetUsersRequest, context: Context
+    ) -> pb.BatchGetUsersResponse:
+        """Read several users, all or nothing."""
+        users = await self._users.batch_get(list(request.names))
+        return pb.BatchGetUsersResponse(users=[user_to_proto(user) for user in users])
+
+    async def ListUsers(
+        self, request: pb.ListUsersRequest, context: Context
+    ) -> pb.ListUsersResponse:
+        """Read a page of users."""
+        page = await self._users.page(
+            size=request.page_size,
+            token=request.page_token,
+            filter_text=request.filter,
+            order_by=request.order_by,
+            show_deleted=request.show_deleted,
+        )
+        return pb.ListUsersResponse(
+            users=[user_to_proto(user) for user in page.users], next_page_token=page.next_page_token
+        )
+
+    async def CreateUser(
+        self, request: pb.CreateUserRequest, context: Context
+    ) -> pb.CreateUserResponse:
+        """Create a user, idempotently when a request_id is given."""
+        if not request.HasField("user"):
+            raise InvalidArgument.of("user", "is required")
+        user = await self._users.create(
+            fields_from_proto(request.user), user_id=request.user_id, request_id=request.request_id
+        )
+        return pb.CreateUserResponse(user=user_to_proto(user))
+
+    async def UpdateUser(
+        self, request: pb.UpdateUserRequest, context: Context
+    ) -> pb.UpdateUserResponse:
+        """Change the masked fields of a user."""
+        if not request.HasField("user"):
+            raise InvalidArgument.of("user", "is required")
+        paths = _mask_paths(request)
+        user = await self._users.update(
+            request.user.name, fields_from_proto(request.user), paths, request.user.etag
+        )
+        return pb.UpdateUserResponse(user=user_to_proto(user))
+
+    async def DeleteUser(
+        self, request: pb.DeleteUserRequest, context: Context
+    ) -> pb.DeleteUserResponse:
+        """Soft-delete a user."""
+        user = await self._users.delete(
+            request.name, etag=request.etag, allow_missing=request.allow_missing
+        )
+        return pb.DeleteUserResponse(user=None if user is None else user_to_proto(user))
+
+    async def UndeleteUser(
+        self, request: pb.UndeleteUserRequest, context: Context
+    ) -> pb.UndeleteUserResponse:
+        """Restore a soft-deleted user."""
+        user = await self._users.undelete(request.name, etag=request.etag)
+        return pb.UndeleteUserResponse(user=user_to_proto(user))
+
+    async def WatchUsers(
+        self, request: pb.WatchUsersRequest, context: Context
+    ) -> AsyncIterator[pb.WatchUsersResponse]:
+        """Stream changes after the start revision: first a bookmark, then the backlog, then live."""
+        if request.start_revision < 0:
+            raise InvalidArgument.of("start_revision", "must not be negative")
+        subscription = self._feed.subscribe()
+        try:
+            position = request.start_revision or subscription.start
+            if request.start_revision:
+                await self._users.check_resumable(position, subscription.start)
+            yield bookmark(position)
+            while position < subscription.start:
+                backlog = await self._users.changes_after(position, _BACKLOG_BATCH)
+                for change in backlog:
+                    if change.revision > subscription.start:
+                        break
+                    yield change_to_proto(change)
+                    position = change.revision
+                if len(backlog) < _BACKLOG_BATCH:
+                    break
+            async for message in self._live(subscription, position):
+                yield message
+        finally:
+            self._feed.unsubscribe(subscription)
+
+    async def _live(self, subscription: Any, position: int) -> AsyncIterator[pb.WatchUsersResponse]:
+        while True:
+            item = await subscription.next(self._bookmark_seconds)
+            if item is None:
+                yield bookmark(position)
+            elif isinstance(item, Closed):
+                if subscription.overflowed:
+                    raise ResourceExhausted(
+                        "this watcher fell too far behind; resume from the last revision received",
+                        reason=Reason.WATCHER_TOO_SLOW,
+                        metadata={"last_revision": str(position)},
+                    )
+                raise Unavailable(
+                    "the server is shutting down; resume on another replica",
+                    reason=Reason.SHUTTING_DOWN,
+                    metadata={"last_revision": str(position)},
+                )
+            elif item.revision > position:
+                yield change_to_proto(item)
+                position = item.revision
+
+
+def _mask_paths(request: pb.UpdateUserRequest) -> frozenset[str]:
+    """The user fields an update changes, per AIP-134 and AIP-161."""
+    paths = list(request.update_mask.paths)
+    if not paths:
+        return frozenset(
+            name
+            for name in field_behavior.WRITABLE
+            if (len(request.user.labels) if name == "labels" else getattr(request.user, name))
+        )
+    if paths == ["*"]:
+        # A full replacement leaves immutable fields as they are.
+        return field_behavior.WRITABLE - field_behavior.IMMUTABLE
+    violations = [
+        FieldViolation(f"update_mask.paths[{i}]", f"{path!r} is not a writable field of User")
+        for i, path in enumerate(paths)
+        if path not in field_behavior.WRITABLE
+    ]
+    if violations:
+        raise InvalidArgument(violations)
+    return frozenset(paths)

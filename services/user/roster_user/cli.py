@@ -1,0 +1,43 @@
+"""The `roster-user` command: `serve` and `migrate`, with settings from env and flags."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from roster_user import logs, server
+from roster_user.config import Settings, SettingsError, describe, environment
+
+
+def _parser() -> argparse.ArgumentParser:
+    table = "\n".join(
+        f"  {var:42} {flag:38} default {default!r}\n      {meaning}"
+        for var, flag, default, meaning in describe()
+    )
+    parser = argparse.ArgumentParser(
+        prog="roster-user",
+        description="Roster's user service.",
+        epilog=f"settings (environment variable, flag, default):\n{table}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=("serve", "migrate"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command and settings, then run it; a bad setting exits 2 with one line."""
+    args, rest = _parser().parse_known_args(argv)
+    try:
+        settings = Settings.load(environment(), rest)
+    except (SettingsError, argparse.ArgumentError) as error:
+        sys.stderr.write(f"roster-user: {error}\n")
+        return 2
+    logs.configure(settings.log_level)
+    command = server.serve if args.command == "serve" else server.migrate
+    return asyncio.run(command(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The domain's error hierarchy; the gRPC boundary maps each class to a status code."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+
+class Reason(enum.StrEnum):
+    """Why a call failed; each name matches a roster.user.v1.ErrorReason value."""
+
+    INVALID_ARGUMENT = "ERROR_REASON_INVALID_ARGUMENT"
+    UNDECODABLE_REQUEST = "ERROR_REASON_UNDECODABLE_REQUEST"
+    INVALID_PAGE_TOKEN = "ERROR_REASON_INVALID_PAGE_TOKEN"
+    INVALID_FILTER = "ERROR_REASON_INVALID_FILTER"
+    USER_NOT_FOUND = "ERROR_REASON_USER_NOT_FOUND"
+    USER_ALREADY_EXISTS = "ERROR_REASON_USER_ALREADY_EXISTS"
+    EMAIL_ALREADY_IN_USE = "ERROR_REASON_EMAIL_ALREADY_IN_USE"
+    ETAG_MISMATCH = "ERROR_REASON_ETAG_MISMATCH"
+    USER_DELETED = "ERROR_REASON_USER_DELETED"
+    REQUEST_ID_REUSED = "ERROR_REASON_REQUEST_ID_REUSED"
+    REVISION_NOT_RETAINED = "ERROR_REASON_REVISION_NOT_RETAINED"
+    WATCHER_TOO_SLOW = "ERROR_REASON_WATCHER_TOO_SLOW"
+    TOO_MANY_REQUESTS = "ERROR_REASON_TOO_MANY_REQUESTS"
+    STORE_UNAVAILABLE = "ERROR_REASON_STORE_UNAVAILABLE"
+    SHUTTING_DOWN = "ERROR_REASON_SHUTTING_DOWN"
+    INTERNAL = "ERROR_REASON_INTERNAL"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """One invalid field: its path in the request (e.g. `user.email`) and why."""
+
+    field: str
+    description: str
+
+
+class DomainError(Exception):
+    """Base of every error the service reports to callers on purpose."""
+
+    default_reason = Reason.INVALID_ARGUMENT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: Reason | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason or self.default_reason
+        self.metadata = metadata or {}
+
+
+class InvalidArgument(DomainError):
+    """The request is malformed; `violations` names each bad field."""
+
+    def __init__(
+        self,
+        violations: list[FieldViolation],
+        *,
+        reason: Reason = Reason.INVALID_ARGUMENT,
+        message: str | None = None,
+    ) -> None:
+        summary = message or "; ".join(f"{v.field}: {v.description}" for v in violations)
+        super().__init__(summary, reason=reason)
+        self.violations = violations
+
+    @classmethod
+    def of(
+        cls, field: str, description: str, reason: Reason = Reason.INVALID_ARGUMENT
+    ) -> InvalidArgument:
+        """A single-field violation."""
+        return cls([FieldViolation(field, description)], reason=reason)
+
+
+class ResourceError(DomainError):
+    """An error about one named resource."""
+
+    def __init__(self, message: str, *, resource_name: str, reason: Reason | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.resource_name = resource_name
+
+
+class NotFound(ResourceError):
+    """The named user does not exist."""
+
+    default_reason = Reason.USER_NOT_FOUND
+
+
+class AlreadyExists(ResourceError):
+    """The user, or another user's email, is already there."""
+
+    default_reason = Reason.USER_ALREADY_EXISTS
+
+
+class EtagMismatch(DomainError):
+    """The caller's etag is stale: someone changed the user since it was read."""
+
+    default_reason = Reason.ETAG_MISMATCH
+
+
+class FailedPrecondition(DomainError):
+    """The user is not in a state that allows the operation."""
+
+    default_reason = Reason.USER_DELETED
+
+
+class OutOfRange(DomainError):
+    """A position (such as a watch revision) lies outside what the service retains."""
+
+    default_reason = Reason.REVISION_NOT_RETAINED
+
+
+class ResourceExhausted(DomainError):
+    """A limit was reached; the caller should back off."""
+
+    default_reason = Reason.TOO_MANY_REQUESTS
+
+
+class Unavailable(DomainError):
+    """The service cannot serve now (store down, shutting down); retrying may succeed."""
+
+    default_reason = Reason.STORE_UNAVAILABLE

@@ -1,0 +1,30 @@
+"""Server reflection under both grpc.reflection.v1 and grpc.reflection.v1alpha.
+
+grpcio-reflection implements only v1alpha. The v1 protocol has the same
+messages and field numbers under a new package, so the same servicer answers
+v1 clients (newer grpcurl, buf curl, Postman) through a second route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import grpc
+from grpc_reflection.v1alpha import reflection, reflection_pb2
+
+V1_SERVICE = "grpc.reflection.v1.ServerReflection"
+
+
+def enable(server: grpc.aio.Server, service_names: Iterable[str]) -> None:
+    """Serve reflection for `service_names` (and itself) on both protocol versions."""
+    names = (*service_names, reflection.SERVICE_NAME)
+    servicer = reflection.aio.ReflectionServicer(names)
+    reflection.enable_server_reflection(names, server)
+    v1_route = grpc.stream_stream_rpc_method_handler(
+        servicer.ServerReflectionInfo,
+        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
+        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
+    )
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(V1_SERVICE, {"ServerReflectionInfo": v1_route}),)
+    )

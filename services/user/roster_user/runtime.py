@@ -1,0 +1,36 @@
+"""Running: the handles of a started server that the lifecycle code needs."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+
+import grpc
+
+from roster_user.api.boundary import InFlight
+from roster_user.config import Settings
+from roster_user.feed import ChangeFeed
+from roster_user.health import Probes
+from roster_user.store.base import UserStore
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Running:
+    """A started server and everything it owns."""
+
+    settings: Settings
+    server: grpc.aio.Server
+    port: int
+    store: UserStore
+    feed: ChangeFeed
+    probes: Probes
+    in_flight: InFlight
+    tasks: list[asyncio.Task[None]]
+    flushers: list[Callable[[], Awaitable[None]]]
+
+    @property
+    def address(self) -> str:
+        """The listen address with the port actually bound."""
+        host = self.settings.listen_address.rpartition(":")[0]
+        return f"{host}:{self.port}"

@@ -1,0 +1,45 @@
+"""The SIGTERM drain sequence, in the fixed order the probes and clients rely on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from roster_user.runtime import Running
+
+log = logging.getLogger(__name__)
+
+
+async def drain(running: Running) -> None:
+    """Readiness off, drain delay, stop accepting, finish in-flight, close store, flush."""
+    settings = running.settings
+    log.info("shutdown: readiness NOT_SERVING", extra={"step": 1})
+    await running.probes.begin_shutdown()
+    log.info("shutdown: draining", extra={"step": 2, "seconds": settings.drain_seconds})
+    # Load balancers and Kubernetes endpoints notice NOT_SERVING during this delay
+    # and stop routing new calls here while this server still serves them.
+    await asyncio.sleep(settings.drain_seconds)
+    log.info(
+        "shutdown: ending watch streams", extra={"step": 3, "streams": running.feed.open_streams}
+    )
+    await running.feed.close()
+    log.info(
+        "shutdown: stopping server",
+        extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
+    )
+    await running.server.stop(settings.shutdown_grace_seconds)
+    # grpc.aio's stop() can return before cancelled handlers have unwound
+    # (grpc/grpc#37239); their store work must finish before the store closes.
+    log.info(
+        "shutdown: waiting for handlers", extra={"step": 5, "running": running.in_flight.count}
+    )
+    await running.in_flight.wait_idle()
+    for task in running.tasks:
+        task.cancel()
+    await asyncio.gather(*running.tasks, return_exceptions=True)
+    log.info("shutdown: closing store", extra={"step": 6})
+    await running.store.close()
+    log.info("shutdown: flushing telemetry", extra={"step": 7})
+    for flush in running.flushers:
+        await flush()
+    log.info("shutdown: complete", extra={"step": 8})

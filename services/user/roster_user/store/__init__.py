@@ -1,0 +1,1 @@
+"""Persistence: the UserStore protocol and its SQLite and PostgreSQL implementations."""

@@ -1,0 +1,68 @@
+"""Row and snapshot encodings of users shared by the SQL stores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from roster_user.domain.model import State, User
+
+
+def to_micros(moment: datetime) -> int:
+    """Microseconds since the Unix epoch, the stores' time representation."""
+    return round(moment.timestamp() * 1_000_000)
+
+
+def from_micros(micros: int) -> datetime:
+    """The UTC datetime for a microsecond timestamp."""
+    return datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
+
+
+def user_from_row(row: Mapping[str, Any] | Any) -> User:
+    """A User from a row with the users table's column names."""
+    delete_time = row["delete_time"]
+    return User(
+        user_id=row["user_id"],
+        uid=row["uid"],
+        email=row["email"],
+        display_name=row["display_name"],
+        state=State(row["state"]),
+        labels=json.loads(row["labels"]) if isinstance(row["labels"], str) else dict(row["labels"]),
+        external_id=row["external_id"],
+        create_time=from_micros(row["create_time"]),
+        update_time=from_micros(row["update_time"]),
+        delete_time=None if delete_time is None else from_micros(delete_time),
+        version=row["version"],
+    )
+
+
+def user_columns(user: User) -> dict[str, Any]:
+    """The users table's column values for `user` (labels as JSON text)."""
+    return {
+        "user_id": user.user_id,
+        "uid": user.uid,
+        "email": user.email,
+        "email_key": user.email.casefold(),
+        "display_name": user.display_name,
+        "state": int(user.state),
+        "labels": json.dumps(dict(sorted(user.labels.items())), ensure_ascii=False),
+        "external_id": user.external_id,
+        "create_time": to_micros(user.create_time),
+        "update_time": to_micros(user.update_time),
+        "delete_time": None if user.delete_time is None else to_micros(user.delete_time),
+        "version": user.version,
+    }
+
+
+def snapshot(user: User) -> str:
+    """The user as JSON text, for the change log and idempotency records."""
+    columns = user_columns(user)
+    del columns["email_key"]
+    return json.dumps(columns, ensure_ascii=False, separators=(",", ":"))
+
+
+def from_snapshot(text: str) -> User:
+    """The user a snapshot recorded."""
+    return user_from_row(json.loads(text))

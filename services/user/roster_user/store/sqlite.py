@@ -1,0 +1,319 @@
+"""The SQLite store: WAL mode, durable group commits on one writer thread, pooled readers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar, cast
+
+from roster_user.domain.errors import (
+    AlreadyExists,
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    Reason,
+    Unavailable,
+)
+from roster_user.domain.model import Change, EventType, User
+from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.store import sqlite_queries as q
+from roster_user.store.base import IdempotencyKey, Mutation
+from roster_user.store.batching import WriteBatcher
+from roster_user.store.codec import (
+    from_micros,
+    from_snapshot,
+    snapshot,
+    to_micros,
+    user_columns,
+    user_from_row,
+)
+from roster_user.store.sqlite_schema import LATEST, MIGRATIONS
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SqliteStore:
+    """UserStore on one SQLite file shared by every worker process on the machine."""
+
+    kind = "sqlite"
+
+    def __init__(
+        self, path: Path, *, busy_timeout_s: float, readers: int, max_batch: int = 256
+    ) -> None:
+        self._path = path
+        self._busy_timeout_s = busy_timeout_s
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-read")
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write")
+        self._batcher: WriteBatcher[sqlite3.Connection] = WriteBatcher(
+            self._run_batch, self._writer, max_batch
+        )
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # ---- connections -----------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self._path, timeout=self._busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before it is acknowledged, even across power loss.
+        conn.execute("PRAGMA synchronous=FULL")
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._readers, lambda: fn(self._conn()))
+        except sqlite3.Error as exc:
+            raise _unavailable(exc) from exc
+
+    async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        return cast(T, await self._batcher.submit(op))
+
+    def _run_batch(self, ops: list[Callable[[sqlite3.Connection], object]]) -> list[object]:
+        conn = self._conn()
+        results: list[object] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for op in ops:
+                conn.execute("SAVEPOINT op")
+                try:
+                    results.append(op(conn))
+                    conn.execute("RELEASE op")
+                except (DomainError, sqlite3.IntegrityError) as exc:
+                    conn.execute("ROLLBACK TO op")
+                    conn.execute("RELEASE op")
+                    results.append(
+                        _integrity(exc) if isinstance(exc, sqlite3.IntegrityError) else exc
+                    )
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _unavailable(exc) from exc
+        return results
+
+    # ---- lifecycle -------------------------------------------------------
+    async def migrate(self) -> None:
+        """Apply missing migrations under an immediate (exclusive-writer) transaction."""
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._migrate)
+
+    def _migrate(self) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_time INTEGER NOT NULL)"
+            )
+            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for version, description, statements in MIGRATIONS:
+                if version in applied:
+                    continue
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (version, description, int(time.time() * 1_000_000)),
+                )
+                log.info(
+                    "applied migration", extra={"version": version, "description": description}
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    async def open(self) -> None:
+        """Check that the file exists and holds the newest schema."""
+        await self.check()
+
+    async def close(self) -> None:
+        """Let queued writes commit, then close every connection and thread."""
+        await self._batcher.wait_idle()
+        self._readers.shutdown(wait=True)
+        self._writer.shutdown(wait=True)
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    async def check(self) -> None:
+        """Open the file afresh (never creating it) and read the schema version."""
+
+        def probe() -> int:
+            uri = f"file:{self._path}?mode=rw"
+            conn = sqlite3.connect(uri, uri=True, timeout=self._busy_timeout_s)
+            try:
+                return int(conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+            finally:
+                conn.close()
+
+        try:
+            version = await asyncio.get_running_loop().run_in_executor(None, probe)
+        except (sqlite3.Error, TypeError) as exc:
+            raise _unavailable(exc) from exc
+        if version != LATEST:
+            raise Unavailable(f"database schema is at version {version}, expected {LATEST}")
+
+    # ---- reads -----------------------------------------------------------
+    async def page_token_key(self) -> bytes:
+        """The page token key created by the first migration."""
+        row = await self._read(lambda c: c.execute(q.META, ("page_token_key",)).fetchone())
+        return bytes.fromhex(row[0])
+
+    async def get(self, user_id: str) -> User | None:
+        """One user by id."""
+        row = await self._read(lambda c: c.execute(q.GET, (user_id,)).fetchone())
+        return None if row is None else user_from_row(row)
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, User]:
+        """Users by id, in chunks below SQLite's parameter limit."""
+
+        def fetch(conn: sqlite3.Connection) -> dict[str, User]:
+            found: dict[str, User] = {}
+            unique = sorted(set(user_ids))
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                sql = q.GET_MANY.format(marks=",".join("?" * len(chunk)))
+                for row in conn.execute(sql, chunk):
+                    found[row["user_id"]] = user_from_row(row)
+            return found
+
+        return await self._read(fetch)
+
+    async def page(
+        self, query: UserQuery, after: Cursor | None, limit: int
+    ) -> list[tuple[User, Cursor]]:
+        """A page of users by keyset: stable under concurrent inserts."""
+        sql, params = q.list_users(query, after, limit)
+        sort_column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
+
+        def fetch(conn: sqlite3.Connection) -> list[tuple[User, Cursor]]:
+            rows = conn.execute(sql, params).fetchall()
+            return [(user_from_row(r), Cursor(r[sort_column], r["seq"])) for r in rows]
+
+        return await self._read(fetch)
+
+    async def changes_after(self, revision: int, limit: int) -> list[Change]:
+        """The change log after `revision`."""
+        rows = await self._read(lambda c: c.execute(q.CHANGES_AFTER, (revision, limit)).fetchall())
+        return [
+            Change(
+                r["revision"],
+                EventType(r["event_type"]),
+                from_snapshot(r["user_snapshot"]),
+                from_micros(r["commit_time"]),
+            )
+            for r in rows
+        ]
+
+    async def revision_bounds(self) -> tuple[int, int]:
+        """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""
+        low, high = await self._read(lambda c: c.execute(q.REVISION_BOUNDS).fetchone())
+        return (0, 0) if high is None else (low - 1, high)
+
+    # ---- writes ----------------------------------------------------------
+    async def create(self, user: User, key: IdempotencyKey | None) -> User:
+        """Insert the user, its change record and its idempotency record in one transaction."""
+
+        def op(conn: sqlite3.Connection) -> User:
+            if key is not None:
+                seen = conn.execute(q.REQUEST_ID, (key.request_id,)).fetchone()
+                if seen is not None:
+                    if seen["request_digest"] != key.request_digest:
+                        raise InvalidArgument.of(
+                            "request_id",
+                            "was already used for a different request",
+                            Reason.REQUEST_ID_REUSED,
+                        )
+                    return from_snapshot(seen["user_snapshot"])
+            if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
+                raise AlreadyExists(f"{user.name} already exists", resource_name=user.name)
+            if conn.execute(q.EMAIL_TAKEN, (user.email.casefold(),)).fetchone():
+                raise AlreadyExists(
+                    "another user has this email",
+                    resource_name=user.name,
+                    reason=Reason.EMAIL_ALREADY_IN_USE,
+                )
+            conn.execute(q.INSERT, user_columns(user))
+            _record(conn, EventType.CREATED, user)
+            if key is not None:
+                conn.execute(
+                    q.REMEMBER_REQUEST,
+                    (
+                        key.request_id,
+                        key.request_digest,
+                        snapshot(user),
+                        to_micros(user.create_time),
+                    ),
+                )
+            return user
+
+        return await self._write(op)
+
+    async def modify(self, user_id: str, mutation: Mutation) -> User:
+        """Read, mutate and write one user inside the writer's transaction."""
+
+        def op(conn: sqlite3.Connection) -> User:
+            row = conn.execute(q.GET, (user_id,)).fetchone()
+            if row is None:
+                name = f"users/{user_id}"
+                raise NotFound(f"{name} does not exist", resource_name=name)
+            current = user_from_row(row)
+            updated, event = mutation(current)
+            if (
+                updated.email.casefold() != current.email.casefold()
+                and conn.execute(q.EMAIL_TAKEN, (updated.email.casefold(),)).fetchone()
+            ):
+                raise AlreadyExists(
+                    "another user has this email",
+                    resource_name=updated.name,
+                    reason=Reason.EMAIL_ALREADY_IN_USE,
+                )
+            conn.execute(q.UPDATE, user_columns(updated))
+            _record(conn, event, updated)
+            return updated
+
+        return await self._write(op)
+
+    async def prune_changes(self, keep: int) -> None:
+        """Delete change records older than the newest `keep`."""
+        await self._write(lambda c: c.execute(q.PRUNE, (keep,)))
+
+
+def _record(conn: sqlite3.Connection, event: EventType, user: User) -> None:
+    conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), to_micros(user.update_time)))
+
+
+def _integrity(exc: sqlite3.IntegrityError) -> DomainError:
+    # The pre-checks inside the transaction catch conflicts first; this is the
+    # database's own guard, reported without its SQL text.
+    text = str(exc)
+    reason = Reason.EMAIL_ALREADY_IN_USE if "email_key" in text else Reason.USER_ALREADY_EXISTS
+    return AlreadyExists(
+        "the user conflicts with an existing user", resource_name="", reason=reason
+    )
+
+
+def _unavailable(exc: BaseException) -> Unavailable:
+    log.warning("sqlite store error", extra={"error": type(exc).__name__, "detail": str(exc)})
+    return Unavailable("the user store is unavailable; retry later")

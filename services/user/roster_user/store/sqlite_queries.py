@@ -1,0 +1,67 @@
+"""SQL text for the SQLite store; every value travels as a parameter."""
+
+from __future__ import annotations
+
+from roster_user.domain.query import Cursor, SortKey, UserQuery
+
+COLUMNS = (
+    "seq, user_id, uid, email, display_name, state, labels, external_id, "
+    "create_time, update_time, delete_time, version"
+)
+GET = f"SELECT {COLUMNS} FROM users WHERE user_id = ?"
+GET_MANY = f"SELECT {COLUMNS} FROM users WHERE user_id IN ({{marks}})"
+EXISTS = "SELECT 1 FROM users WHERE user_id = ?"
+EMAIL_TAKEN = "SELECT 1 FROM users WHERE email_key = ?"
+META = "SELECT value FROM roster_meta WHERE key = ?"
+INSERT = (
+    "INSERT INTO users (user_id, uid, email, email_key, display_name, state, labels, "
+    "external_id, create_time, update_time, delete_time, version) VALUES (:user_id, :uid, "
+    ":email, :email_key, :display_name, :state, :labels, :external_id, :create_time, "
+    ":update_time, :delete_time, :version)"
+)
+UPDATE = (
+    "UPDATE users SET email = :email, email_key = :email_key, display_name = :display_name, "
+    "state = :state, labels = :labels, external_id = :external_id, update_time = :update_time, "
+    "delete_time = :delete_time, version = :version WHERE user_id = :user_id"
+)
+RECORD_CHANGE = "INSERT INTO changes (event_type, user_snapshot, commit_time) VALUES (?, ?, ?)"
+CHANGES_AFTER = (
+    "SELECT revision, event_type, user_snapshot, commit_time FROM changes "
+    "WHERE revision > ? ORDER BY revision LIMIT ?"
+)
+REVISION_BOUNDS = "SELECT min(revision), max(revision) FROM changes"
+PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?"
+REQUEST_ID = "SELECT request_digest, user_snapshot FROM request_ids WHERE request_id = ?"
+REMEMBER_REQUEST = "INSERT INTO request_ids VALUES (?, ?, ?, ?)"
+
+
+def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str, list[object]]:
+    """A keyset-paged SELECT for `query`, with its parameters."""
+    where: list[str] = []
+    params: list[object] = []
+    found = query.filter
+    if not query.show_deleted:
+        where.append("delete_time IS NULL")
+    if found.state is not None:
+        where.append("state = ?")
+        params.append(int(found.state))
+    if found.email_key is not None:
+        where.append("email_key = ?")
+        params.append(found.email_key)
+    if found.display_name is not None:
+        where.append("display_name = ?")
+        params.append(found.display_name)
+    if found.display_name_prefix is not None:
+        where.append("substr(display_name, 1, ?) = ?")
+        params += [len(found.display_name_prefix), found.display_name_prefix]
+    for key, value in found.labels:
+        where.append("json_extract(labels, ?) = ?")
+        params += [f'$."{key}"', value]
+    column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
+    direction, beyond = ("DESC", "<") if query.descending else ("ASC", ">")
+    if after is not None:
+        where.append(f"({column} {beyond} ? OR ({column} = ? AND seq {beyond} ?))")
+        params += [after.sort_value, after.sort_value, after.seq]
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {COLUMNS} FROM users {clause} ORDER BY {column} {direction}, seq {direction} LIMIT ?"
+    return sql, [*params, limit]

@@ -1,0 +1,47 @@
+"""Versioned SQLite migrations; each version is applied once, in order."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "users, change log, idempotency records and the page token key",
+        [
+            """CREATE TABLE users (
+                seq INTEGER PRIMARY KEY,
+                user_id TEXT NOT NULL UNIQUE,
+                uid TEXT NOT NULL UNIQUE,
+                email TEXT NOT NULL,
+                email_key TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                labels TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                update_time INTEGER NOT NULL,
+                delete_time INTEGER,
+                version INTEGER NOT NULL
+            )""",
+            "CREATE INDEX users_by_create_time ON users (create_time, seq)",
+            "CREATE INDEX users_by_display_name ON users (display_name, seq)",
+            """CREATE TABLE changes (
+                revision INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_type INTEGER NOT NULL,
+                user_snapshot TEXT NOT NULL,
+                commit_time INTEGER NOT NULL
+            )""",
+            """CREATE TABLE request_ids (
+                request_id TEXT PRIMARY KEY,
+                request_digest TEXT NOT NULL,
+                user_snapshot TEXT NOT NULL,
+                create_time INTEGER NOT NULL
+            )""",
+            "CREATE TABLE roster_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            # The key never leaves the database, so every process sharing the
+            # file verifies every other's page tokens with no secret to configure.
+            "INSERT INTO roster_meta VALUES ('page_token_key', lower(hex(randomblob(32))))",
+        ],
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
