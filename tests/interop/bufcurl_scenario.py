@@ -10,7 +10,7 @@ from cli_scenario import Detail, JsonClient, RpcError, run_scenario
 from google.protobuf import descriptor_pool, json_format, message_factory
 
 # Registers the google.rpc detail types in the default pool, to decode error details.
-from google.rpc import error_details_pb2  # type: ignore[import-untyped]  # noqa: F401
+from google.rpc import error_details_pb2  # noqa: F401
 from json_stream import JsonObject, JsonStream
 from scenario_steps import new_run
 

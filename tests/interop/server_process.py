@@ -11,12 +11,13 @@ from collections import deque
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc  # type: ignore[import-untyped]
+from grpc_health.v1 import health_pb2
 
 SERVING_TIMEOUT = 60.0
 HEALTH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
 LOG_TAIL = 40
+HEALTH_WATCH = f"/{health_pb2.DESCRIPTOR.services_by_name['Health'].full_name}/Watch"
 
 
 class ServerFailed(Exception):
@@ -104,10 +105,15 @@ class ServerProcess:
 def wait_until_serving(address: str) -> None:
     """Watch readiness (health service "") until SERVING, within HEALTH_TIMEOUT seconds."""
     with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
+        # Health.Watch streams each status change, so no polling interval is needed. The
+        # typed stubs lack HealthStub's methods, hence the call through the channel.
+        watch = channel.unary_stream(
+            HEALTH_WATCH,
+            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+            response_deserializer=health_pb2.HealthCheckResponse.FromString,
+        )
         request = health_pb2.HealthCheckRequest(service="")
-        # Watch streams each status change, so no polling interval is needed.
-        updates = stub.Watch(request, timeout=HEALTH_TIMEOUT, wait_for_ready=True)
+        updates = watch(request, timeout=HEALTH_TIMEOUT, wait_for_ready=True)
         try:
             for update in updates:
                 if update.status == health_pb2.HealthCheckResponse.SERVING:
