@@ -16,9 +16,9 @@ check-fixtures: $(VENV)/.installed ## committed wire fixtures must equal a fresh
 # ---- interop: one server, every client's scenario --------------------------
 # Each language fragment appends its name and defines `interop-<name>`, a target that runs
 # the scenario against $ROSTER_ADDRESS and exits 0 only if every step passed.
-INTEROP_CLIENTS += grpcurl bufcurl
+INTEROP_CLIENTS += python grpcurl bufcurl
 
-.PHONY: interop print-INTEROP_CLIENTS interop-grpcurl interop-bufcurl
+.PHONY: interop print-INTEROP_CLIENTS interop-python interop-grpcurl interop-bufcurl
 interop: setup ## run every client's interop scenario (INTEROP_CLIENTS) against a fresh server
 	$(PY) tests/interop/harness.py $(INTEROP_CLIENTS)
 
@@ -30,3 +30,6 @@ interop-grpcurl: $(VENV)/.installed $(GRPCURL)
 
 interop-bufcurl: $(VENV)/.installed tools/node_modules/.installed
 	BUF=$(CURDIR)/$(BUF) $(PY) tests/interop/bufcurl_scenario.py
+
+interop-python: $(VENV)/.installed
+	$(PY) tests/interop/python_scenario.py

@@ -3,7 +3,7 @@
 import os
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
@@ -61,20 +61,38 @@ class Steps:
 
     def run(self, name: str, step: Callable[[], None]) -> None:
         """Run one step and print its outcome line."""
-        if self.failed:
-            say(f"FAIL {name}: not run, {self.failed[0]} failed")
-            self.failed.append(name)
+        if not self._may_start(name):
             return
         try:
             step()
-        except StepFailed as failure:
-            self.failed.append(name)
-            say(f"FAIL {name}: {failure}")
         except Exception as error:  # any crash is this step's failure, with its cause
-            self.failed.append(name)
-            say(f"FAIL {name}: {type(error).__name__}: {error}")
+            self._fail(name, error)
         else:
             say(f"ok {name}")
+
+    async def run_async(self, name: str, step: Callable[[], Awaitable[None]]) -> None:
+        """Run one coroutine step and print its outcome line."""
+        if not self._may_start(name):
+            return
+        try:
+            await step()
+        except Exception as error:  # any crash is this step's failure, with its cause
+            self._fail(name, error)
+        else:
+            say(f"ok {name}")
+
+    def _may_start(self, name: str) -> bool:
+        """Tell whether the step may run; after a failure it is reported as not run."""
+        if self.failed:
+            say(f"FAIL {name}: not run, {self.failed[0]} failed")
+            self.failed.append(name)
+        return not self.failed
+
+    def _fail(self, name: str, error: Exception) -> None:
+        """Record and print a failed step with why it failed."""
+        self.failed.append(name)
+        why = str(error) if isinstance(error, StepFailed) else f"{type(error).__name__}: {error}"
+        say(f"FAIL {name}: {why}")
 
     def exit_code(self) -> int:
         """Return 0 when every step passed, else 1."""
