@@ -39,6 +39,7 @@ class ServerProcess:
             "ROSTER_LISTEN_ADDRESS": "127.0.0.1:0",  # port 0: the OS picks a free port
             "ROSTER_DATABASE_URL": f"sqlite:///{data_dir.resolve() / 'roster.db'}",
             "ROSTER_METRICS_ADDRESS": "",  # disabled: several servers may run at once
+            "ROSTER_DRAIN_SECONDS": "0",  # no load balancer to drain from: stop at once
         }
         self._log: deque[str] = deque(maxlen=LOG_TAIL)
         self._serving: queue.Queue[str | None] = queue.Queue()
