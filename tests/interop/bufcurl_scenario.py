@@ -6,13 +6,14 @@ import os
 import subprocess
 import sys
 
-from cli_scenario import Detail, JsonClient, RpcError, run_scenario
 from google.protobuf import descriptor_pool, json_format, message_factory
 
 # Registers the google.rpc detail types in the default pool, to decode error details.
 from google.rpc import error_details_pb2  # noqa: F401
-from json_stream import JsonObject, JsonStream
-from scenario_steps import new_run
+
+from tests.interop.cli_scenario import Detail, JsonClient, RpcError, run_scenario
+from tests.interop.json_stream import JsonObject, JsonStream
+from tests.interop.scenario_steps import new_run
 
 # buf curl exits with the status code shifted left by 3 when the RPC fails, below 8 otherwise.
 STATUS_EXIT_SHIFT = 3

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from json_stream import JsonObject, JsonStream, StreamEnded
-from scenario_steps import Run, StepFailed, Steps, check
+from tests.interop.json_stream import JsonObject, JsonStream, StreamEnded
+from tests.interop.scenario_steps import Run, StepFailed, Steps, check
 
 SERVICE = "roster.user.v1.UserService"
 HEALTH_CHECK = "grpc.health.v1.Health/Check"

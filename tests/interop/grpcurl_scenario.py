@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import grpc
-from cli_scenario import Detail, JsonClient, RpcError, run_scenario
-from json_stream import JsonObject, JsonStream
-from scenario_steps import new_run
+
+from tests.interop.cli_scenario import Detail, JsonClient, RpcError, run_scenario
+from tests.interop.json_stream import JsonObject, JsonStream
+from tests.interop.scenario_steps import new_run
 
 # grpcurl exits with 64 + the status code when the RPC fails.
 STATUS_EXIT_OFFSET = 64

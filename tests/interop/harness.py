@@ -7,8 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scenario_steps import say
-from server_process import ServerFailed, ServerProcess
+from tests.interop.scenario_steps import say
+from tests.interop.server_process import ServerFailed, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import grpc
 from grpc_health.v1 import health_pb2
+
 from roster.user.v1 import user_pb2
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import AbortedError, RosterError, UserClient
-from scenario_steps import Run, StepFailed, Steps, check, new_run
+from tests.interop.scenario_steps import Run, StepFailed, Steps, check, new_run
 
 EVENT_TIMEOUT = 15.0
 # How long ago the deadline step's deadline passed: more than gRPC core's 1 ms rounding.

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from server_process import ServerProcess
+
+from tests.interop.server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
