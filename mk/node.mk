@@ -4,6 +4,9 @@
 NODE_DIR := clients/node
 NODE_BIN := $(NODE_DIR)/node_modules/.bin
 NODE_DIST := $(NODE_DIR)/dist/clients/node
+NODE_BUILT := $(NODE_DIR)/dist/.built
+NODE_SOURCES := $(NODE_DIR)/tsconfig.json $(wildcard $(NODE_DIR)/src/*.ts $(NODE_DIR)/test/*.ts) \
+  $(shell find gen/node -name '*.ts' 2>/dev/null)
 
 SETUP_TARGETS += $(NODE_DIR)/node_modules/.installed
 GEN_TARGETS   += gen-node
@@ -11,7 +14,7 @@ LINT_TARGETS  += lint-node
 # The interop harness (mk/fixtures.mk) runs `make interop-node` with ROSTER_ADDRESS set.
 INTEROP_CLIENTS += node
 
-.PHONY: node-protos gen-node lint-node build-node test-node interop-node
+.PHONY: node-protos gen-node lint-node test-node interop-node
 
 $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --silent --ignore-scripts
@@ -26,12 +29,16 @@ gen-node: protos node-protos tools/node_modules/.installed $(NODE_DIR)/node_modu
 lint-node: $(NODE_DIR)/node_modules/.installed
 	$(NODE_BIN)/tsc -p $(NODE_DIR) --noEmit
 
-build-node: $(NODE_DIR)/node_modules/.installed
-	rm -rf $(NODE_DIR)/dist
-	$(NODE_BIN)/tsc -p $(NODE_DIR)
+# Compiled once for both test-node and interop-node, and silently: interop-node's
+# stdout is the scenario's lines only.
+$(NODE_BUILT): $(NODE_DIR)/node_modules/.installed $(NODE_SOURCES)
+	@rm -rf $(NODE_DIR)/dist
+	@$(NODE_BIN)/tsc -p $(NODE_DIR)
+	@touch $@
 
-test-node: build-node ## TypeScript client tests and wire-fixture checks
-	node --test $(NODE_DIST)/test/*.test.js
+test-node: $(NODE_BUILT) ## TypeScript client tests and wire-fixture checks
+	node --test --test-reporter=tap $(NODE_DIST)/test/*.test.js
 
-interop-node: build-node ## the interop scenario in TypeScript against ROSTER_ADDRESS
-	node $(NODE_DIST)/src/scenario.js
+interop-node: $(NODE_BUILT) ## the interop scenario in TypeScript against ROSTER_ADDRESS
+	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
+	@node $(NODE_DIST)/src/scenario.js
