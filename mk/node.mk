@@ -31,7 +31,7 @@ lint-node: $(NODE_DIR)/node_modules/.installed
 
 # Compiled once for both test-node and interop-node, and silently: interop-node's
 # stdout is the scenario's lines only.
-$(NODE_BUILT): $(NODE_DIR)/node_modules/.installed $(NODE_SOURCES)
+$(NODE_BUILT): $(NODE_DIR)/node_modules/.installed $(NODE_DIR)/src $(NODE_DIR)/test $(NODE_SOURCES)
 	@rm -rf $(NODE_DIR)/dist
 	@$(NODE_BIN)/tsc -p $(NODE_DIR)
 	@touch $@
