@@ -58,16 +58,7 @@ def top_costs(
     recorder = subprocess.Popen(
         [
             *(str(spy), "record", "--pid", str(server.process.pid), "--duration", str(seconds)),
-            *(
-                "--rate",
-                "250",
-                "--native",
-                "--nonblocking",
-                "--format",
-                "raw",
-                "--output",
-                str(raw),
-            ),
+            *("--rate", "100", "--native", "--format", "raw", "--output", str(raw)),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

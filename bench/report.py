@@ -26,7 +26,8 @@ def spans(log: Path) -> int:
 
 def _version(command: list[str]) -> str:
     try:
-        return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return (done.stdout + done.stderr).strip()
     except OSError:
         return "unknown"
 
@@ -53,7 +54,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "ghz": _version([str(args.ghz), "--version"]),
+        "ghz": args.ghz_version,
         "go": _version(["go", "env", "GOVERSION"]),
         **versions,
     }

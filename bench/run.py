@@ -99,6 +99,7 @@ def main() -> int:
     parser.add_argument("--ghz", type=Path, required=True)
     parser.add_argument("--protoset", type=Path, required=True)
     parser.add_argument("--watcher", type=Path, required=True)
+    parser.add_argument("--ghz-version", default="unknown")
     args = parser.parse_args()
     scale = plan.SMOKE if args.smoke else plan.FULL
     out: Path = args.out
@@ -106,11 +107,13 @@ def main() -> int:
     out.mkdir(parents=True)
     seed(out / "seed.db", scale.seeded)
     databases = {}
-    for name in ("baseline-naive", "roster-1w", "roster-2w"):
-        databases[name] = out / f"{name}.db"
+    for name in plan.DATABASES:
+        databases[name] = out / f"{name.replace(' ', '-')}.db"
         shutil.copy(out / "seed.db", databases[name])
     sink = Server("otlp-sink", [sys.executable, "-m", "bench.otlp_sink"], {}, out / "otlp.log")
-    specs = plan.servers(databases, sink.wait_serving(), [free_port(), free_port()])
+    specs = plan.servers(
+        databases, sink.wait_serving(), [free_port() for _ in range(2 + len(plan.VARIANTS))]
+    )
     running: list[Server] = []
     try:
         running += [start(spec, out) for spec in specs]

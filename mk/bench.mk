@@ -5,7 +5,7 @@ GHZ           := $(TOOLS)/bin/ghz
 BENCH_WATCHER := bench/watch/watch
 BENCH_PROTOSET := build/bench/roster.binpb
 BENCH_TOOLS   := $(GHZ) $(BENCH_WATCHER) $(BENCH_PROTOSET)
-BENCH_ARGS     = --ghz $(GHZ) --protoset $(BENCH_PROTOSET) --watcher $(BENCH_WATCHER)
+BENCH_ARGS     = --ghz $(GHZ) --protoset $(BENCH_PROTOSET) --watcher $(BENCH_WATCHER) --ghz-version $(GHZ_VERSION)
 
 .PHONY: bench bench-smoke bench-tools
 bench-tools: $(VENV)/.installed tools/node_modules/.installed $(BENCH_TOOLS)

@@ -27,6 +27,9 @@ EXPECTED = {
     ("mix 90/10: writes", "roster-1w"),
     ("mix 90/10: reads", "roster-2w"),
     ("mix 90/10: writes", "roster-2w"),
+    ("GetUser", "roster-1w uvloop"),
+    ("GetUser", "roster-1w inline-reads"),
+    ("GetUser", "roster-1w inline-reads+uvloop"),
 }
 
 
@@ -93,6 +96,9 @@ def test_every_server_exits_zero_on_sigterm_after_the_load(summary: dict[str, An
         "baseline-naive": 0,
         "roster-1w": 0,
         "roster-2w": 0,
+        "roster-1w uvloop": 0,
+        "roster-1w inline-reads": 0,
+        "roster-1w inline-reads+uvloop": 0,
     }
 
 

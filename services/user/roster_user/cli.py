@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 
@@ -38,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve" and settings.workers > 1:
         return workers.supervise(settings)
     command = server.serve if args.command == "serve" else server.migrate
-    return asyncio.run(command(settings))
+    return workers.run_loop(settings, command(settings))
 
 
 if __name__ == "__main__":

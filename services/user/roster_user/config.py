@@ -61,6 +61,12 @@ def _log_level(text: str) -> str:
     return text.upper()
 
 
+def _event_loop(text: str) -> str:
+    if text.strip().lower() not in ("asyncio", "uvloop"):
+        raise ValueError("must be asyncio or uvloop")
+    return text.strip().lower()
+
+
 def setting(default: str, parse: Callable[[str], Any], help: str) -> Any:
     """Declare a setting: its default (as text), its parser and what it means."""
     return dataclasses.field(
@@ -135,6 +141,9 @@ class Settings:
         _positive_int,
         "server processes sharing the port (SO_REUSEPORT) under one supervisor; "
         "1 serves in this process",
+    )
+    event_loop: str = setting(
+        "asyncio", _event_loop, "asyncio or uvloop (less CPU per call; see bench/results.md)"
     )
 
     @classmethod

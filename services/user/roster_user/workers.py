@@ -24,10 +24,14 @@ import signal
 import socket
 import tempfile
 import time
+from collections.abc import Coroutine
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
+from typing import Any
+
+import uvloop
 
 from roster_user import logs, server, shutdown
 from roster_user.config import Settings
@@ -36,6 +40,13 @@ from roster_user.domain.errors import DomainError
 log = logging.getLogger(__name__)
 _START_DEADLINE_S = 60.0
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def run_loop(settings: Settings, main: Coroutine[Any, Any, int]) -> int:
+    """Run `main` to completion on the event loop the settings choose."""
+    factory = uvloop.new_event_loop if settings.event_loop == "uvloop" else None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main)
 
 
 class Reservation:
@@ -90,7 +101,7 @@ def _worker_main(settings: Settings, index: int, ready: Connection, supervisor: 
     logs.configure(settings.log_level)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_WorkerTag(index))
-    raise SystemExit(asyncio.run(_serve_worker(settings, index, ready, supervisor)))
+    raise SystemExit(run_loop(settings, _serve_worker(settings, index, ready, supervisor)))
 
 
 class _WorkerTag(logging.Filter):
@@ -158,7 +169,7 @@ def supervise(settings: Settings) -> int:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
     try:
-        if asyncio.run(server.migrate(settings)) != 0:
+        if run_loop(settings, server.migrate(settings)) != 0:
             return 1
         worker_settings = dataclasses.replace(settings, listen_address=reservation.address)
         return _run_pool(worker_settings, reservation.address)
