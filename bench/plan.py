@@ -58,12 +58,12 @@ class Scale:
     shape: Shape
     concurrency_cap: int
     watchers: int
-    watch_rate: float
+    watch_rates: tuple[float, ...]
     watch_seconds: float
 
 
-FULL = Scale(100_000, 3, Shape(duration_s=5, warmup=300), 1000, 1000, 100, 10)
-SMOKE = Scale(200, 1, Shape(calls=40), 4, 5, 20, 0.5)
+FULL = Scale(100_000, 3, Shape(duration_s=5, warmup=300), 1000, 1000, (100, 10), 10)
+SMOKE = Scale(200, 1, Shape(calls=40), 4, 5, (20,), 0.5)
 
 
 def scaled(work: Workload, scale: Scale) -> Workload:

@@ -51,14 +51,18 @@ def top(raw: Path, count: int = 15) -> list[dict[str, Any]]:
 def top_costs(
     args: argparse.Namespace, scale: plan.Scale, server: Server, out: Path
 ) -> list[dict[str, Any]]:
-    """Profile `server` with py-spy (native frames included) during a GetUser run."""
+    """Profile `server` with py-spy during a GetUser run: samples of the thread holding the GIL.
+
+    The GIL is the resource a Python server runs out of; time inside gRPC's Cython
+    core shows up as the Python frame that called into it (mostly Handle._run).
+    """
     raw = out / "profile.txt"
     spy = Path(sys.executable).parent / "py-spy"
     seconds = max(int(scale.shape.duration_s), 2)
     recorder = subprocess.Popen(
         [
             *(str(spy), "record", "--pid", str(server.process.pid), "--duration", str(seconds)),
-            *("--rate", "100", "--native", "--format", "raw", "--output", str(raw)),
+            *("--rate", "200", "--gil", "--format", "raw", "--output", str(raw)),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

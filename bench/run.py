@@ -73,19 +73,21 @@ def median(runs: list[load.Measured]) -> dict[str, float]:
     }
 
 
-def watch(args: argparse.Namespace, scale: plan.Scale, server: Server) -> dict[str, Any]:
-    """WatchUsers fan-out with the Go watcher against one server."""
+def watch(
+    args: argparse.Namespace, scale: plan.Scale, server: Server, rate: float
+) -> dict[str, Any]:
+    """WatchUsers fan-out with the Go watcher against one server at `rate` changes/s."""
     command = [
         str(args.watcher),
         f"-addr={server.address}",
         f"-watchers={scale.watchers}",
         f"-conns={max(scale.watchers // 100, 2)}",
-        f"-rate={scale.watch_rate}",
+        f"-rate={rate}",
         f"-seconds={scale.watch_seconds}",
         "-pids=" + ",".join(str(p) for p in server.pids()),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
-    outcome: dict[str, Any] = json.loads(done.stdout)
+    outcome: dict[str, Any] = {"server": server.name, "rate": rate, **json.loads(done.stdout)}
     print(f"watch {server.name}: {outcome}", flush=True)
     return outcome
 
@@ -118,11 +120,12 @@ def main() -> int:
     try:
         running += [start(spec, out) for spec in specs]
         results = measure(args, scale, specs, running)
-        watched = {
-            server.name: watch(args, scale, server)
+        watched = [
+            watch(args, scale, server, rate)
+            for rate in scale.watch_rates
             for spec, server in zip(specs, running, strict=True)
             if spec.watch
-        }
+        ]
         profiled = [] if args.smoke else profile.top_costs(args, scale, running[2], out)
     finally:
         codes = {server.name: server.stop() for server in running}
