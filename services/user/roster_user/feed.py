@@ -32,10 +32,12 @@ class Subscription:
 
     def offer(self, change: Change) -> None:
         """Queue a change, or mark the watcher too slow instead of growing without bound."""
+        if self.overflowed:
+            return
         if self._queue.qsize() >= self._limit:
             self.overflowed = True
             self._queue.put_nowait(CLOSED)
-        elif not self.overflowed:
+        else:
             self._queue.put_nowait(change)
 
     def close(self) -> None:
