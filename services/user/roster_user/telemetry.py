@@ -1,0 +1,155 @@
+"""Tracing: OpenTelemetry spans for RPCs, configured by the standard OTEL_* variables."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+
+import grpc
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    DEFAULT_OFF,
+    DEFAULT_ON,
+    ParentBasedTraceIdRatio,
+    Sampler,
+    TraceIdRatioBased,
+)
+
+from roster_user.config import SettingsError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE_NAME = "roster-user"
+DEFAULT_ENDPOINT = "http://localhost:4317"
+EXPORTERS = ("otlp", "none")
+_FIXED_SAMPLERS: dict[str, Sampler] = {
+    "always_on": ALWAYS_ON,
+    "always_off": ALWAYS_OFF,
+    "parentbased_always_on": DEFAULT_ON,
+    "parentbased_always_off": DEFAULT_OFF,
+}
+_RATIO_SAMPLERS: dict[str, Callable[[float], Sampler]] = {
+    "traceidratio": TraceIdRatioBased,
+    "parentbased_traceidratio": ParentBasedTraceIdRatio,
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TracingConfig:
+    """Where and how much to trace; `exporter="none"` turns tracing off."""
+
+    exporter: str = "none"
+    service_name: str = DEFAULT_SERVICE_NAME
+    endpoint: str = DEFAULT_ENDPOINT
+    sampler: Sampler = DEFAULT_ON
+
+    @property
+    def enabled(self) -> bool:
+        """Whether spans are created and exported."""
+        return self.exporter != "none"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> TracingConfig:
+        """Read OTEL_* variables as the OpenTelemetry spec defines them; SettingsError if bad."""
+        exporter = environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() or "otlp"
+        if exporter not in EXPORTERS:
+            raise SettingsError(
+                f"invalid OTEL_TRACES_EXPORTER={exporter!r}: must be one of {', '.join(EXPORTERS)}"
+            )
+        endpoint = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or environ.get(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", DEFAULT_ENDPOINT
+        )
+        return cls(
+            exporter=exporter,
+            service_name=environ.get("OTEL_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
+            endpoint=endpoint,
+            sampler=_sampler(environ),
+        )
+
+
+def _sampler(environ: Mapping[str, str]) -> Sampler:
+    name = environ.get("OTEL_TRACES_SAMPLER", "parentbased_always_on").strip().lower()
+    if name in _FIXED_SAMPLERS:
+        return _FIXED_SAMPLERS[name]
+    if name not in _RATIO_SAMPLERS:
+        known = ", ".join([*_FIXED_SAMPLERS, *_RATIO_SAMPLERS])
+        raise SettingsError(f"invalid OTEL_TRACES_SAMPLER={name!r}: must be one of {known}")
+    text = environ.get("OTEL_TRACES_SAMPLER_ARG", "1.0")
+    try:
+        ratio = float(text)
+    except ValueError:
+        ratio = -1.0
+    if not 0.0 <= ratio <= 1.0:
+        raise SettingsError(
+            f"invalid OTEL_TRACES_SAMPLER_ARG={text!r}: must be a ratio between 0 and 1"
+        )
+    return _RATIO_SAMPLERS[name](ratio)
+
+
+class Tracing:
+    """A tracer provider exporting over OTLP/gRPC in batches, and the server's interceptor."""
+
+    def __init__(self, config: TracingConfig) -> None:
+        resource = Resource.create({SERVICE_NAME: config.service_name})
+        self.provider = TracerProvider(sampler=config.sampler, resource=resource)
+        # The batch processor reads OTEL_BSP_* itself; the exporter reads the
+        # other OTEL_EXPORTER_OTLP_* variables (headers, timeout, certificates).
+        self.provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=config.endpoint))
+        )
+        self.tracer = self.provider.get_tracer("roster_user")
+        log.info(
+            "tracing enabled",
+            extra={"otlp_endpoint": config.endpoint, "service_name": config.service_name},
+        )
+
+    def server_interceptor(self, untraced: Iterable[str]) -> grpc.aio.ServerInterceptor:
+        """Server spans for every RPC except those of services starting with `untraced`."""
+        excluded = filters.any_of(*(filters.service_prefix(prefix) for prefix in untraced))
+        # The instrumentation package is untyped; this is its aio server interceptor.
+        interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(  # type: ignore[no-untyped-call]
+            self.provider, filters.negate(excluded)
+        )
+        return interceptor
+
+    async def flush(self, timeout_s: float) -> None:
+        """Export buffered spans and stop, giving up after `timeout_s`.
+
+        The export runs on a daemon thread so that an unreachable collector
+        delays the exit by at most the timeout instead of its retry schedule.
+        """
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+
+        def settle() -> None:
+            if not finished.done():
+                finished.set_result(None)
+
+        def shut_down() -> None:
+            try:
+                self.provider.shutdown()
+            finally:
+                with contextlib.suppress(RuntimeError):  # the loop may be gone already
+                    loop.call_soon_threadsafe(settle)
+
+        threading.Thread(target=shut_down, name="otel-flush", daemon=True).start()
+        try:
+            await asyncio.wait_for(finished, timeout_s)
+        except TimeoutError:
+            log.warning("spans not exported before the shutdown grace ran out")
+
+
+def current_tracer(tracing: Tracing | None) -> trace.Tracer:
+    """The tracer for child spans: a no-op one when tracing is off."""
+    return tracing.tracer if tracing is not None else trace.NoOpTracer()
