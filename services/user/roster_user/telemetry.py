@@ -102,7 +102,10 @@ class Tracing:
 
     def __init__(self, config: TracingConfig) -> None:
         resource = Resource.create({SERVICE_NAME: config.service_name})
-        self.provider = TracerProvider(sampler=config.sampler, resource=resource)
+        # No atexit hook: the drain sequence flushes, bounded by the shutdown grace.
+        self.provider = TracerProvider(
+            sampler=config.sampler, resource=resource, shutdown_on_exit=False
+        )
         # The batch processor reads OTEL_BSP_* itself; the exporter reads the
         # other OTEL_EXPORTER_OTLP_* variables (headers, timeout, certificates).
         self.provider.add_span_processor(
