@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry.proto.trace.v1 import trace_pb2
@@ -18,16 +19,10 @@ from tests.processes import server_process
 GET_USER = "/roster.user.v1.UserService/GetUser"
 
 
-def internal_get(spans: list[ReceivedSpan]) -> bool:
-    """A condition: the failed GetUser's server span arrived."""
-    return any(s.name == GET_USER for s in spans)
-
-
-async def test_the_error_logged_during_an_rpc_carries_the_callers_trace_and_the_server_span(
-    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], tmp_path: Path
-) -> None:
-    provider, _ = client_spans
-    database = tmp_path / "roster.db"
+async def internal_error_in_a_trace(
+    receiver: Receiver, provider: TracerProvider, database: Path
+) -> tuple[str, dict[str, Any], ReceivedSpan]:
+    """A traced GetUser that fails unexpectedly: (caller trace id, error log entry, server span)."""
     async with server_process(database) as server:
         async with UserClient(await server.address(), tracer_provider=provider) as client:
             await client.create_user(a_user(1), user_id="corrupt")
@@ -37,13 +32,35 @@ async def test_the_error_logged_during_an_rpc_carries_the_callers_trace_and_the_
             with tracer.start_as_current_span("caller") as caller, pytest.raises(RosterError):
                 await client.get_user("users/corrupt")
         logged = await server.wait_for_log(f"unhandled error in {GET_USER}")
-        [span] = [
-            s for s in await traced.wait_for(internal_get, "the GetUser span") if s.name == GET_USER
-        ]
-    assert logged["trace_id"] == format(caller.get_span_context().trace_id, "032x")
+        spans = await receiver.wait_for(
+            lambda spans: any(s.name == GET_USER for s in spans), "the GetUser span"
+        )
+    [span] = [s for s in spans if s.name == GET_USER]
+    return format(caller.get_span_context().trace_id, "032x"), logged, span
+
+
+async def test_the_error_logged_during_an_rpc_carries_the_callers_trace_and_the_server_span(
+    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], tmp_path: Path
+) -> None:
+    caller_trace, logged, span = await internal_error_in_a_trace(
+        traced, client_spans[0], tmp_path / "roster.db"
+    )
+    assert logged["trace_id"] == caller_trace
     assert logged["span_id"] == span.span_id
+
+
+async def test_an_unexpected_error_is_recorded_on_the_server_span_the_caller_never_sees(
+    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], tmp_path: Path
+) -> None:
+    _, _, span = await internal_error_in_a_trace(traced, client_spans[0], tmp_path / "roster.db")
+    recorded = {
+        attribute.value.string_value
+        for event in span.span.events
+        for attribute in event.attributes
+        if attribute.key == "exception.type"
+    }
     assert span.span.status.code == trace_pb2.Status.StatusCode.STATUS_CODE_ERROR
-    assert "exception" in [event.name for event in span.span.events]
+    assert "ValueError" in recorded
 
 
 async def test_lifecycle_lines_outside_any_rpc_carry_no_trace_id(

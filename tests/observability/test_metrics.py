@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
+import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -129,3 +132,19 @@ async def test_the_latency_histogram_has_an_exemplar_naming_the_trace_of_a_sampl
     assert [labels["trace_id"] for labels in exemplars] == [
         format(caller.get_span_context().trace_id, "032x")
     ]
+
+
+@pytest.mark.usefixtures("untraced")
+async def test_messages_a_handler_writes_through_its_context_are_counted(tmp_path: Path) -> None:
+    health_watch = {"grpc_service": "grpc.health.v1.Health", "grpc_method": "Watch"}
+    async with server_process(tmp_path / "roster.db", metrics_address="127.0.0.1:0") as server:
+        address, metrics = await server.address(), await metrics_address(server)
+        async with grpc.aio.insecure_channel(address) as channel:
+            # grpc's health servicer answers Watch with context.write, not by yielding.
+            health: Any = health_pb2_grpc.HealthStub(channel)
+            updates = health.Watch(health_pb2.HealthCheckRequest(service="liveness"))
+            await updates.read()
+            page = await scrape(metrics)
+            updates.cancel()
+    assert value(page, "grpc_server_msg_sent_total", **health_watch) == 1
+    assert value(page, "grpc_server_started_total", grpc_type="server_stream", **health_watch) == 1
