@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+from collections.abc import Callable
 
 from prometheus_client.openmetrics.parser import (
     text_string_to_metric_families as openmetrics_families,
@@ -58,3 +59,23 @@ def value(page: Scrape, name: str, **labels: str) -> float:
 def delta(before: Scrape, after: Scrape, name: str, **labels: str) -> float:
     """How much a series moved between two scrapes."""
     return value(after, name, **labels) - value(before, name, **labels)
+
+
+async def scrape_once_settled(
+    address: str, settled: Callable[[Scrape], bool], timeout: float = 10
+) -> Scrape:
+    """The first scrape for which `settled` holds.
+
+    An aborted call's status reaches the client before the server's interceptor
+    has counted it (grpc sends the status inside `abort`), so counts settle a
+    moment after the client has seen the last answer.
+    """
+
+    async def poll() -> Scrape:
+        while True:
+            page = await scrape(address)
+            if settled(page):
+                return page
+            await asyncio.sleep(0.02)  # poll interval; the deadline is the wait_for below
+
+    return await asyncio.wait_for(poll(), timeout)

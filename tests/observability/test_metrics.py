@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from roster_client import AlreadyExistsError, NotFoundError, UserClient
 from tests.conftest import a_user
+from tests.monitoring.scrape import Scrape
 from tests.observability.receiver import Receiver
 from tests.observability.scraping import (
     delta,
     metrics_address,
     scrape,
+    scrape_once_settled,
     scrape_openmetrics,
     value,
 )
@@ -48,8 +49,14 @@ async def test_unary_counters_and_the_latency_count_move_by_exactly_the_calls_pe
             for _ in range(2):
                 with pytest.raises(NotFoundError):
                     await client.get_user("users/missing")
-        after = await scrape(metrics)
-    get, create = rpc("GetUser"), rpc("CreateUser")
+        get, create = rpc("GetUser"), rpc("CreateUser")
+
+        def all_counted(page: Scrape) -> bool:
+            timed = delta(before, page, "grpc_server_handling_seconds_count", **get)
+            return timed >= 5 and delta(before, page, "grpc_server_started_total", **create) >= 2
+
+        after = await scrape_once_settled(metrics, all_counted)
+        # Settled: nothing more may arrive; the counts below are exact.
     moved = {
         "get started": delta(before, after, "grpc_server_started_total", **get),
         "get ok": delta(before, after, "grpc_server_handled_total", **get, grpc_code="OK"),
@@ -92,20 +99,17 @@ async def test_an_open_watch_stream_is_counted_with_each_message_sent_and_its_en
             await anext(stream)  # the CREATED event
             open_page = await scrape(metrics)
             await stream.aclose()
-            closed: list[float] = []
 
-            async def ended() -> None:
-                while not closed or closed[-1] != 0:
-                    await asyncio.sleep(0.05)
-                    closed.append(value(await scrape(metrics), "roster_watch_streams_open"))
+            def ended(page: Scrape) -> bool:
+                return value(page, "grpc_server_handled_total", **watch) == 1
 
-            await asyncio.wait_for(ended(), 20)
-            done_page = await scrape(metrics)
+            done_page = await scrape_once_settled(metrics, ended)
     assert value(open_page, "roster_watch_streams_open") == 1
     assert value(open_page, "roster_grpc_server_in_flight", grpc_method="WatchUsers") == 1
     assert value(open_page, "grpc_server_started_total", **watch) == 1
     assert value(open_page, "grpc_server_msg_sent_total", **watch) == 2
     assert value(done_page, "roster_grpc_server_in_flight", grpc_method="WatchUsers") == 0
+    assert value(done_page, "roster_watch_streams_open") == 0
     assert value(done_page, "grpc_server_handled_total", **watch, grpc_code="CANCELLED") == 1
 
 
@@ -118,9 +122,10 @@ async def test_the_latency_histogram_has_an_exemplar_naming_the_trace_of_a_sampl
     async with server_process(tmp_path / "roster.db", metrics_address="127.0.0.1:0") as server:
         address, metrics = await server.address(), await metrics_address(server)
         async with UserClient(address, tracer_provider=provider) as client:
-            tracer = provider.get_tracer("test")
-            with tracer.start_as_current_span("caller") as caller, pytest.raises(NotFoundError):
-                await client.get_user("users/missing")
+            user = await client.create_user(a_user(1))
+            # A call that succeeds is counted before its response leaves the server.
+            with provider.get_tracer("test").start_as_current_span("caller") as caller:
+                await client.get_user(user.name)
         samples = await scrape_openmetrics(metrics)
     exemplars = [
         sample.exemplar.labels

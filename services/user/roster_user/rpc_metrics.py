@@ -22,6 +22,12 @@ _KINDS = {
     (True, False): "client_stream",
     (True, True): "bidi_stream",
 }
+_HANDLERS: dict[str, Callable[..., Any]] = {
+    "unary": grpc.unary_unary_rpc_method_handler,
+    "server_stream": grpc.unary_stream_rpc_method_handler,
+    "client_stream": grpc.stream_unary_rpc_method_handler,
+    "bidi_stream": grpc.stream_stream_rpc_method_handler,
+}
 
 
 @dataclasses.dataclass(slots=True)
@@ -34,14 +40,15 @@ class _Series:
     sent: Counter
     handling: Histogram
     in_flight: Gauge
+    handled_family: Counter
     handled: dict[grpc.StatusCode, Counter]
 
-    def finish(self, code: grpc.StatusCode, seconds: float, handled_family: Counter) -> None:
+    def finish(self, code: grpc.StatusCode, seconds: float) -> None:
         """Count the call as handled with `code` and record its latency."""
         counter = self.handled.get(code)
         if counter is None:
             # Bound on first use: a code that never happened shows no zero series.
-            counter = self.handled[code] = handled_family.labels(*self.labels, code.name)
+            counter = self.handled[code] = self.handled_family.labels(*self.labels, code.name)
         counter.inc()
         context = trace.get_current_span().get_span_context()
         if context.trace_flags.sampled:
@@ -77,9 +84,9 @@ class _CountingWrites:
         return getattr(self._context, name)
 
     async def write(self, message: Any) -> None:
-        """Send one message."""
-        await self._context.write(message)
+        """Send one message, counted as it is handed to grpc (as yielded ones are)."""
         self._sent.inc()
+        await self._context.write(message)
 
 
 class RpcMetrics(grpc.aio.ServerInterceptor):
@@ -109,12 +116,13 @@ class RpcMetrics(grpc.aio.ServerInterceptor):
             m.sent.labels(*labels),
             m.handling.labels(*labels),
             m.in_flight.labels(service, name),
+            m.handled,
             {},
         )
         self._series[method] = series
         return series
 
-    def series(self, method: str, kind: str) -> _Series:
+    def _series_for(self, method: str, kind: str) -> _Series:
         """The bound series of a method, binding them on its first call."""
         series = self._series.get(method)
         if series is None or series.labels[0] != kind:
@@ -131,19 +139,13 @@ class RpcMetrics(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
-        series = self.series(handler_call_details.method, kind)
+        series = self._series_for(handler_call_details.method, kind)
         behavior = (
             handler.unary_unary or handler.unary_stream or handler.stream_unary
         ) or handler.stream_stream
         wrap = self._stream if handler.response_streaming else self._unary
         wrapped = wrap(behavior, series, handler.request_streaming)
-        make = {
-            "unary": grpc.unary_unary_rpc_method_handler,
-            "server_stream": grpc.unary_stream_rpc_method_handler,
-            "client_stream": grpc.stream_unary_rpc_method_handler,
-            "bidi_stream": grpc.stream_stream_rpc_method_handler,
-        }[kind]
-        return make(
+        return _HANDLERS[kind](
             wrapped,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
@@ -165,9 +167,7 @@ class RpcMetrics(grpc.aio.ServerInterceptor):
         begun: float,
     ) -> None:
         series.in_flight.dec()
-        series.finish(
-            _final_code(context, error), time.perf_counter() - begun, self._metrics.handled
-        )
+        series.finish(_final_code(context, error), time.perf_counter() - begun)
 
     def _unary(self, behavior: Any, series: _Series, streaming: bool) -> Any:
         async def run(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
