@@ -112,15 +112,20 @@ async def build_server(settings: Settings, tracing: TracingConfig | None = None)
     flushers: list[Callable[[], Awaitable[None]]] = []
     if tracer is not None:
         flushers.append(functools.partial(tracer.flush, settings.shutdown_grace_seconds))
+    metrics_address = ""
     if settings.metrics_address:
         # Before the gRPC server starts, so that a scrape works once it serves;
         # closed last in shutdown, so the drain itself can be watched.
-        flushers.append(serve_metrics(metrics, settings.metrics_address).close)
+        endpoint = serve_metrics(metrics, settings.metrics_address)
+        flushers.append(endpoint.close)
+        metrics_address = endpoint.address
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
     tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
-    return Running(settings, server, port, store, feed, probes, in_flight, tasks, flushers)
+    return Running(
+        settings, server, port, store, feed, probes, in_flight, tasks, flushers, metrics_address
+    )
 
 
 def interceptors(
