@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from roster_client import NotFoundError, UserClient
 from tests.conftest import a_user
+from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
 from tests.processes import server_process
@@ -144,4 +145,25 @@ async def test_spans_buffered_at_sigterm_are_exported_before_the_process_exits(
         code = await server.exit_code()
     assert buffered == []
     assert [s.name for s in exported] == [USERS + "GetUser"] * 3
+    assert code == 0
+
+
+async def test_an_unreachable_collector_is_given_up_on_within_the_grace_and_the_exit_is_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")
+    async with server_process(
+        tmp_path / "roster.db", drain_seconds="0", shutdown_grace_seconds="1"
+    ) as server:
+        async with UserClient(await server.address()) as client:
+            with pytest.raises(NotFoundError):
+                await client.get_user("users/missing")
+        server.send(signal.SIGTERM)
+        code = await server.exit_code()
+    messages = [entry.get("message") for entry in server.logs]
+    # The exporter retries for longer than the grace; the sequence stops waiting for it.
+    assert "shutdown: telemetry not flushed within the grace period" in messages
+    assert messages[-1] == "shutdown: complete"
     assert code == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import signal
@@ -111,7 +110,7 @@ async def build_server(settings: Settings, tracing: TracingConfig | None = None)
     port = server.add_insecure_port(settings.listen_address)
     flushers: list[Callable[[], Awaitable[None]]] = []
     if tracer is not None:
-        flushers.append(functools.partial(tracer.flush, settings.shutdown_grace_seconds))
+        flushers.append(tracer.flush)
     metrics_address = ""
     if settings.metrics_address:
         # Before the gRPC server starts, so that a scrape works once it serves;

@@ -126,11 +126,12 @@ class Tracing:
         )
         return interceptor
 
-    async def flush(self, timeout_s: float) -> None:
-        """Export buffered spans and stop, giving up after `timeout_s`.
+    async def flush(self) -> None:
+        """Export buffered spans and stop; cancel the wait to give up.
 
-        The export runs on a daemon thread so that an unreachable collector
-        delays the exit by at most the timeout instead of its retry schedule.
+        The export runs on a daemon thread: an unreachable collector keeps it
+        retrying, and a daemon thread cannot hold the process open after the
+        shutdown sequence has stopped waiting for it.
         """
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
@@ -147,10 +148,7 @@ class Tracing:
                     loop.call_soon_threadsafe(settle)
 
         threading.Thread(target=shut_down, name="otel-flush", daemon=True).start()
-        try:
-            await asyncio.wait_for(finished, timeout_s)
-        except TimeoutError:
-            log.warning("spans not exported before the shutdown grace ran out")
+        await finished
 
 
 def current_tracer(tracing: Tracing | None) -> trace.Tracer:
