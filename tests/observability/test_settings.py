@@ -13,14 +13,24 @@ from roster_user.config import Settings, SettingsError
 from roster_user.telemetry import DEFAULT_ENDPOINT, TracingConfig
 
 
-def test_without_otel_variables_tracing_exports_over_otlp_to_the_local_collector() -> None:
-    config = TracingConfig.from_environment({})
-    assert (config.enabled, config.endpoint, config.sampler) == (True, DEFAULT_ENDPOINT, DEFAULT_ON)
+def test_without_otel_variables_tracing_is_off() -> None:
+    assert not TracingConfig.from_environment({}).enabled
+
+
+def test_an_otlp_endpoint_alone_turns_tracing_on() -> None:
+    config = TracingConfig.from_environment({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"})
+    assert (config.enabled, config.endpoint, config.sampler) == (True, "http://c:4317", DEFAULT_ON)
     assert config.service_name == "roster-user"
 
 
-def test_the_none_exporter_turns_tracing_off() -> None:
-    assert not TracingConfig.from_environment({"OTEL_TRACES_EXPORTER": "none"}).enabled
+def test_the_otlp_exporter_alone_sends_to_the_local_collector() -> None:
+    config = TracingConfig.from_environment({"OTEL_TRACES_EXPORTER": "otlp"})
+    assert (config.enabled, config.endpoint) == (True, DEFAULT_ENDPOINT)
+
+
+def test_the_none_exporter_turns_tracing_off_even_with_an_endpoint() -> None:
+    environ = {"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}
+    assert not TracingConfig.from_environment(environ).enabled
 
 
 def test_the_standard_variables_choose_service_endpoint_and_sampling_ratio() -> None:

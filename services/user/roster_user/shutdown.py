@@ -50,5 +50,5 @@ async def drain(running: Running) -> None:
         try:
             await asyncio.wait_for(flush(), budget)
         except TimeoutError:
-            log.warning("shutdown: telemetry not flushed within the grace period")
+            log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})

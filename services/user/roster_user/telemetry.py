@@ -61,19 +61,24 @@ class TracingConfig:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> TracingConfig:
-        """Read OTEL_* variables as the OpenTelemetry spec defines them; SettingsError if bad."""
-        exporter = environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() or "otlp"
+        """Read the OTEL_* variables (as the spec defines them but for the default exporter)."""
+        endpoint = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or environ.get(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", ""
+        )
+        # Unlike the spec's default (otlp), tracing starts only when told where
+        # to export or told to export: a process with no collector configured
+        # (make run, tests, local tools) would otherwise retry against
+        # localhost:4317 all the time and spend its shutdown grace doing it.
+        default = "otlp" if endpoint else "none"
+        exporter = environ.get("OTEL_TRACES_EXPORTER", default).strip().lower() or default
         if exporter not in EXPORTERS:
             raise SettingsError(
                 f"invalid OTEL_TRACES_EXPORTER={exporter!r}: must be one of {', '.join(EXPORTERS)}"
             )
-        endpoint = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or environ.get(
-            "OTEL_EXPORTER_OTLP_ENDPOINT", DEFAULT_ENDPOINT
-        )
         return cls(
             exporter=exporter,
             service_name=environ.get("OTEL_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
-            endpoint=endpoint,
+            endpoint=endpoint or DEFAULT_ENDPOINT,
             sampler=_sampler(environ),
         )
 
