@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from opentelemetry.proto.trace.v1 import trace_pb2
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from roster_client import NotFoundError, UserClient
+from roster_client import NotFoundError, RosterError, UserClient
 from tests.conftest import a_user
 from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
@@ -166,4 +167,25 @@ async def test_an_unreachable_collector_is_given_up_on_within_the_grace_and_the_
     # The exporter retries for longer than the grace; the sequence stops waiting for it.
     assert "telemetry not flushed within the shutdown grace" in messages
     assert messages[-1] == "shutdown: complete"
+    assert code == 0
+
+
+async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trace(
+    traced: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    database = tmp_path / "roster.db"
+    async with server_process(database, drain_seconds="0") as server:
+        async with UserClient(await server.address()) as client:
+            await client.create_user(a_user(1), user_id="corrupt")
+            with sqlite3.connect(database) as db:  # a row no code path can write
+                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
+            with pytest.raises(RosterError):
+                await client.get_user("users/corrupt")
+        logged = await server.wait_for_log(f"unhandled error in {USERS}GetUser")
+        server.send(signal.SIGTERM)
+        code = await server.exit_code()
+    # Exit flushes whatever was buffered, so an empty receiver means nothing was recorded.
+    assert traced.spans == []
+    assert len(logged["trace_id"]) == 32
     assert code == 0
