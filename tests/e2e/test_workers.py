@@ -7,17 +7,20 @@ import contextlib
 import os
 import signal
 import sys
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from tests.conftest import a_user
 from tests.processes import ServerProcess, server_process
+from tests.waiting import until
 
 CHANNELS = 16
 BOOKMARK = pb.WatchUsersResponse.EVENT_TYPE_BOOKMARK
@@ -68,7 +71,11 @@ async def serving(server: ServerProcess) -> tuple[str, int, list[int]]:
 async def two_workers(tmp_path: Path) -> AsyncIterator[ServerProcess]:
     """A supervisor with two workers over a fresh database."""
     async with server_process(
-        tmp_path / "roster.db", workers="2", drain_seconds="0.2", watch_poll_seconds="0.05"
+        tmp_path / "roster.db",
+        workers="2",
+        drain_seconds="0.2",
+        watch_poll_seconds="0.05",
+        metrics_address="127.0.0.1:0",
     ) as server:
         yield server
 
@@ -177,3 +184,37 @@ async def test_watchers_on_each_worker_see_writes_made_through_the_other(
     assert all(count > 0 for count in watchers_by_worker.values()), watchers_by_worker
     assert all(count > 0 for count in writers_by_worker.values()), writers_by_worker
     assert all(names_seen == names for names_seen in seen)
+
+
+def handled(metrics_address: str, method: str) -> float:
+    """grpc_server_handled_total for `method` with code OK, from one scrape."""
+    text = urllib.request.urlopen(f"http://{metrics_address}/metrics", timeout=5).read()
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text.decode())
+        for sample in family.samples
+        if sample.name == "grpc_server_handled_total"
+        and sample.labels.get("grpc_method") == method
+        and sample.labels.get("grpc_code") == "OK"
+    )
+
+
+async def test_the_supervisors_one_metrics_endpoint_counts_the_calls_of_every_worker(
+    two_workers: ServerProcess,
+) -> None:
+    address, port, pids = await serving(two_workers)
+    metrics_address = str((await two_workers.wait_for_log("serving"))["metrics_address"])
+    async with channels(address, CHANNELS) as stubs:
+        await asyncio.gather(
+            *(
+                stub.CreateUser(pb.CreateUserRequest(user=a_user(n)), timeout=10)
+                for n, stub in enumerate(stubs)
+            )
+        )
+        owners = connection_owners(port, pids)
+    assert all(count > 0 for count in owners.values()), owners
+    # Counted as each call completes, which can trail the client's receipt slightly.
+    await until(
+        lambda: handled(metrics_address, "CreateUser") == CHANNELS, "every call to be counted"
+    )
+    assert handled(metrics_address, "CreateUser") == CHANNELS

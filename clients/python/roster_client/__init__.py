@@ -13,6 +13,7 @@ from roster_client.errors import (
     UnavailableError,
 )
 from roster_client.tls import TlsConfig
+from roster_client.tracing import tracing_interceptors
 
 __all__ = [
     "AbortedError",
@@ -26,4 +27,5 @@ __all__ = [
     "TlsConfig",
     "UnavailableError",
     "UserClient",
+    "tracing_interceptors",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from roster_user import logs, server, workers
 from roster_user.config import Settings, SettingsError, describe, environment
+from roster_user.telemetry import TracingConfig
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,14 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     try:
         settings = Settings.load(environment(), rest)
+        tracing = TracingConfig.from_environment(environment())
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
     logs.configure(settings.log_level)
     if args.command == "serve" and settings.workers > 1:
         return workers.supervise(settings)
-    command = server.serve if args.command == "serve" else server.migrate
-    return workers.run_loop(settings, command(settings))
+    if args.command == "serve":
+        return workers.run_loop(settings, server.serve(settings, tracing))
+    return workers.run_loop(settings, server.migrate(settings))
 
 
 if __name__ == "__main__":

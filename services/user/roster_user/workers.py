@@ -30,12 +30,17 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 import uvloop
+from prometheus_client import CollectorRegistry
+from prometheus_client.exposition import start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from roster_user import logs, server, shutdown
-from roster_user.config import Settings
+from roster_user.config import Settings, environment
 from roster_user.domain.errors import DomainError
+from roster_user.telemetry import TracingConfig
 
 log = logging.getLogger(__name__)
 _START_DEADLINE_S = 60.0
@@ -122,7 +127,8 @@ async def _serve_worker(settings: Settings, index: int, ready: Connection, super
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     _drain_when_orphaned(supervisor)
     try:
-        running = await server.build_server(settings, reuse_port=True)
+        tracing = TracingConfig.from_environment(environment())
+        running = await server.build_server(settings, tracing, reuse_port=True)
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})
         ready.send(("failed", str(error)))
@@ -171,13 +177,62 @@ def supervise(settings: Settings) -> int:
     try:
         if run_loop(settings, server.migrate(settings)) != 0:
             return 1
-        worker_settings = dataclasses.replace(settings, listen_address=reservation.address)
-        return _run_pool(worker_settings, reservation.address)
+        with SharedMetrics(settings.metrics_address) as metrics:
+            # Workers serve no metrics of their own: they write to the shared
+            # directory and the supervisor's one endpoint adds them up.
+            worker_settings = dataclasses.replace(
+                settings, listen_address=reservation.address, metrics_address=""
+            )
+            return _run_pool(worker_settings, reservation.address, metrics)
+    except OSError as error:
+        log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
+        return 1
     finally:
         reservation.close()
 
 
-def _run_pool(settings: Settings, address: str) -> int:
+class SharedMetrics:
+    """One /metrics endpoint over every worker (prometheus_client's multiprocess mode)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = ""
+        self._address = address
+        self._directory: tempfile.TemporaryDirectory[str] | None = None
+        self._server: WSGIServer | None = None
+
+    def __enter__(self) -> SharedMetrics:
+        if not self._address:
+            return self
+        self._directory = tempfile.TemporaryDirectory(prefix="roster-metrics-")
+        # Read by prometheus_client when each spawned worker imports it.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = self._directory.name
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self._directory.name)  # type: ignore[no-untyped-call]
+        host, _, port = self._address.rpartition(":")
+        try:
+            self._server, _ = start_http_server(int(port), host.strip("[]"), registry)
+        except OSError as error:
+            self.__exit__()
+            raise OSError(f"cannot serve metrics on {self._address}: {error.strerror}") from error
+        bound_host, bound_port = self._server.socket.getsockname()[:2]
+        self.address = f"{bound_host}:{bound_port}"
+        return self
+
+    def worker_exited(self, pid: int | None) -> None:
+        """Drop the live gauges of a worker that is gone."""
+        if self._directory is not None and pid is not None:
+            mark_process_dead(pid, self._directory.name)  # type: ignore[no-untyped-call]
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._directory is not None:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+            self._directory.cleanup()
+
+
+def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
     pool = _Pool()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, pool.on_signal)
@@ -199,8 +254,16 @@ def _run_pool(settings: Settings, address: str) -> int:
         pool.stop()
     else:
         pids = [p.pid for p in pool.processes]
-        log.info("serving", extra={"address": address, "workers": settings.workers, "pids": pids})
-    return _wait_exit(pool)
+        log.info(
+            "serving",
+            extra={
+                "address": address,
+                "workers": settings.workers,
+                "pids": pids,
+                "metrics_address": metrics.address,
+            },
+        )
+    return _wait_exit(pool, metrics)
 
 
 def _wait_ready(pool: _Pool, readiness: list[Connection]) -> bool:
@@ -228,7 +291,7 @@ def _wait_ready(pool: _Pool, readiness: list[Connection]) -> bool:
     return not pool.stopping
 
 
-def _wait_exit(pool: _Pool) -> int:
+def _wait_exit(pool: _Pool, metrics: SharedMetrics) -> int:
     unexpected = False
     alive = list(pool.processes)
     while alive:
@@ -236,6 +299,7 @@ def _wait_exit(pool: _Pool) -> int:
         for process in [p for p in alive if not p.is_alive()]:
             alive.remove(process)
             process.join()
+            metrics.worker_exited(process.pid)
             if not pool.stopping:
                 unexpected = True
                 log.error(
