@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -103,6 +104,8 @@ def main() -> int:
     parser.add_argument("--watcher", type=Path, required=True)
     parser.add_argument("--ghz-version", default="unknown")
     args = parser.parse_args()
+    # Stopped early: still stop every server (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scale = plan.SMOKE if args.smoke else plan.FULL
     out: Path = args.out
     shutil.rmtree(out, ignore_errors=True)
