@@ -34,7 +34,7 @@ MIX = (
 )
 
 
-VARIANTS = ("uvloop", "inline-reads", "inline-reads+uvloop")
+VARIANTS = ("uvloop", "inline-reads", "inline-reads+uvloop", "one-commit")
 DATABASES = ("baseline-naive", "roster-1w", "roster-2w", *(f"roster-1w {v}" for v in VARIANTS))
 
 
@@ -122,16 +122,18 @@ def servers(database: dict[str, Path], otlp: str, metrics_ports: list[int]) -> l
         ServerSpec("roster-1w", roster, roster_env("roster-1w", 1, metrics_ports[0]), every, True),
         ServerSpec("roster-2w", roster, roster_env("roster-2w", 2, metrics_ports[1]), every, True),
         # Experiments behind the decisions in results.md: ROSTER_EVENT_LOOP=uvloop,
-        # and reads on the event loop thread (bench/variants.py).
+        # reads on the event loop thread, and no group commit (bench/variants.py).
         *(
             ServerSpec(
                 f"roster-1w {variant}",
-                [py, "-m", "bench.variants", "serve"] if "inline" in variant else roster,
+                [py, "-m", "bench.variants", variant.split("+")[0], "serve"]
+                if variant != "uvloop"
+                else roster,
                 {
                     **roster_env(f"roster-1w {variant}", 1, port),
                     "ROSTER_EVENT_LOOP": "uvloop" if "uvloop" in variant else "asyncio",
                 },
-                ("GetUser",),
+                ("CreateUser (durable)",) if variant == "one-commit" else ("GetUser",),
             )
             for variant, port in zip(VARIANTS, metrics_ports[2:], strict=True)
         ),

@@ -1,8 +1,10 @@
-"""Roster with SQLite reads run on the event loop thread, to measure that decision.
+"""Roster with one experimental change, to measure a decision before making it.
 
-`python -m bench.variants serve` is `roster-user serve` except that the store's
-reads skip the reader thread pool. Only the benchmark runs it; the measured
-outcome is in bench/results.md.
+`python -m bench.variants inline-reads serve`: the store's reads run on the
+event loop thread instead of the reader thread pool.
+`python -m bench.variants one-commit serve`: the writer commits every write on
+its own (no group commit), the rate the group commit is compared with.
+Only the benchmark runs these; the measured outcome is in bench/results.md.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from roster_user import cli
 from roster_user.store import sqlite as sqlite_store
 
 T = TypeVar("T")
+_group_commit_init = sqlite_store.SqliteStore.__init__
 
 
 async def _read_inline(self: sqlite_store.SqliteStore, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -25,6 +29,20 @@ async def _read_inline(self: sqlite_store.SqliteStore, fn: Callable[[sqlite3.Con
         raise sqlite_store._unavailable(exc) from exc
 
 
+def _one_commit_init(self: sqlite_store.SqliteStore, path: Path, **options: Any) -> None:
+    _group_commit_init(self, path, **{**options, "max_batch": 1})
+
+
+def main(variant: str, argv: list[str]) -> int:
+    """Apply the variant, then run the ordinary command line."""
+    if variant == "inline-reads":
+        sqlite_store.SqliteStore._read = _read_inline  # type: ignore[method-assign]
+    elif variant == "one-commit":
+        sqlite_store.SqliteStore.__init__ = _one_commit_init  # type: ignore[method-assign]
+    else:
+        raise SystemExit(f"unknown variant {variant!r}")
+    return cli.main(argv)
+
+
 if __name__ == "__main__":
-    sqlite_store.SqliteStore._read = _read_inline  # type: ignore[method-assign]
-    sys.exit(cli.main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

@@ -30,6 +30,7 @@ EXPECTED = {
     ("GetUser", "roster-1w uvloop"),
     ("GetUser", "roster-1w inline-reads"),
     ("GetUser", "roster-1w inline-reads+uvloop"),
+    ("CreateUser (durable)", "roster-1w one-commit"),
 }
 
 
@@ -99,6 +100,7 @@ def test_every_server_exits_zero_on_sigterm_after_the_load(summary: dict[str, An
         "roster-1w uvloop": 0,
         "roster-1w inline-reads": 0,
         "roster-1w inline-reads+uvloop": 0,
+        "roster-1w one-commit": 0,
     }
 
 
