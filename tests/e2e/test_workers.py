@@ -133,6 +133,8 @@ async def test_a_second_instance_on_the_port_in_use_fails_to_start(
         "ROSTER_LISTEN_ADDRESS": address,
         "ROSTER_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}",
         "ROSTER_WORKERS": workers,
+        # Only the gRPC port may be the reason it fails.
+        "ROSTER_METRICS_ADDRESS": "",
     }
     second = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "roster_user.cli", "serve", env=env, stderr=asyncio.subprocess.PIPE
