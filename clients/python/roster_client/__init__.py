@@ -4,12 +4,15 @@ from roster_client.client import UserClient
 from roster_client.errors import (
     AbortedError,
     AlreadyExistsError,
+    DeadlineExceededError,
     FailedPreconditionError,
     InvalidArgumentError,
     NotFoundError,
     OutOfRangeError,
+    PermissionDeniedError,
     ResourceExhaustedError,
     RosterError,
+    UnauthenticatedError,
     UnavailableError,
 )
 from roster_client.tls import TlsConfig
@@ -17,13 +20,16 @@ from roster_client.tls import TlsConfig
 __all__ = [
     "AbortedError",
     "AlreadyExistsError",
+    "DeadlineExceededError",
     "FailedPreconditionError",
     "InvalidArgumentError",
     "NotFoundError",
     "OutOfRangeError",
+    "PermissionDeniedError",
     "ResourceExhaustedError",
     "RosterError",
     "TlsConfig",
+    "UnauthenticatedError",
     "UnavailableError",
     "UserClient",
 ]

@@ -13,15 +13,17 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 from roster.user.v1 import user_service_pb2_grpc
 
-from roster_user import reflection, shutdown
+from roster_user import reflection, shutdown, tls
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
+from roster_user.auth.interceptor import authenticator
 from roster_user.config import Settings, SettingsError
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.feed import ChangeFeed
 from roster_user.health import SERVICE, Probes
+from roster_user.limits import CallLimits
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
 from roster_user.store.sqlite import SqliteStore
@@ -62,6 +64,8 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        ("grpc.max_metadata_size", settings.max_metadata_bytes),
     ]
     if settings.max_connection_age_seconds:
         options += [
@@ -88,8 +92,7 @@ async def build_server(settings: Settings) -> Running:
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
     in_flight = InFlight()
     server = grpc.aio.server(
-        interceptors=[ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs)],
-        options=server_options(settings),
+        interceptors=_interceptors(settings, in_flight), options=server_options(settings)
     )
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
@@ -97,12 +100,25 @@ async def build_server(settings: Settings) -> Running:
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:
         reflection.enable(server, (SERVICE, health.SERVICE_NAME))
-    port = server.add_insecure_port(settings.listen_address)
+    port = tls.bind(server, settings)
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
     tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
     return Running(settings, server, port, store, feed, probes, in_flight, tasks, flushers=[])
+
+
+def _interceptors(settings: Settings, in_flight: InFlight) -> list[grpc.aio.ServerInterceptor]:
+    """Outermost first: authentication, then the error boundary, then per-call limits."""
+    services = frozenset({SERVICE})
+    limits = CallLimits(
+        services,
+        max_call_seconds=settings.max_call_seconds,
+        max_streams_per_subject=settings.max_watch_streams_per_subject,
+    )
+    boundary = ErrorBoundary(services, in_flight, settings.max_concurrent_rpcs)
+    auth = authenticator(settings)
+    return [*([auth] if auth else []), boundary, limits]
 
 
 async def _prune(store: UserStore, keep: int) -> None:
