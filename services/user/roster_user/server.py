@@ -65,7 +65,9 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
         ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # Equal soft and hard limits: between them grpc rejects at random.
         ("grpc.max_metadata_size", settings.max_metadata_bytes),
+        ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),
     ]
     if settings.max_connection_age_seconds:
         options += [
