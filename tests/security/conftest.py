@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
+
 from roster_user import shutdown
 from roster_user.config import Settings
 from roster_user.runtime import Running

@@ -7,6 +7,7 @@ from typing import Any
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_user.auth.scopes import REQUIRED_SCOPES

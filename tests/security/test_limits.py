@@ -9,6 +9,7 @@ from typing import Any
 
 import grpc
 import h2.errors
+
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UserClient

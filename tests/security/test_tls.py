@@ -8,6 +8,7 @@ from typing import Any
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.runtime import Running
