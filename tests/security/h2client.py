@@ -28,6 +28,7 @@ class Peer:
         self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
         self.conn.initiate_connection()
         self.goaway: int | None = None
+        self.acks = 0
         self.closed = False
         self.remote_settings: dict[int, int] = {}
         self.flush()
@@ -57,6 +58,8 @@ class Peer:
             for event in self.conn.receive_data(data):
                 if isinstance(event, h2.events.ConnectionTerminated):
                     self.goaway = int(event.error_code or 0)
+                elif isinstance(event, h2.events.PingAckReceived):
+                    self.acks += 1
                 elif isinstance(event, h2.events.RemoteSettingsChanged):
                     for key, change in event.changed_settings.items():
                         self.remote_settings[int(key)] = change.new_value
@@ -82,7 +85,11 @@ def advertised_max_streams(address: str) -> int | None:
 
 
 def ping_flood(address: str, pings: int) -> int | None:
-    """Send `pings` PINGs back to back; the GOAWAY error code the server answers with."""
+    """Send up to `pings` PINGs as fast as they are answered; the GOAWAY code that ends it.
+
+    Each ping waits for its ACK (or the GOAWAY) before the next, so the GOAWAY is
+    read before the server resets the connection on further pings.
+    """
     peer = Peer(address)
     try:
         for number in range(pings):
@@ -90,11 +97,10 @@ def ping_flood(address: str, pings: int) -> int | None:
                 break
             peer.conn.ping(number.to_bytes(8, "big"))
             peer.flush()
-            peer.pump(0)
-        for _ in range(20):
-            if peer.closed or peer.goaway is not None:
-                break
-            peer.pump(0.5)
+            for _ in range(20):
+                if peer.acks > number or peer.closed or peer.goaway is not None:
+                    break
+                peer.pump(0.5)
         return peer.goaway
     finally:
         peer.close()
