@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +17,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-from roster.user.v1 import user_service_pb2_grpc
 from roster_client import UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
 from roster_user.runtime import Running
@@ -177,3 +178,27 @@ async def test_the_subject_is_logged_with_a_denial_but_the_token_never_is(
     assert [line["subject"] for line in denials] == ["bob"]
     assert all(token not in json.dumps(line) for line in lines)
     assert jwt.get_unverified_header(token)["kid"] == "ec-1"
+
+
+async def test_an_unexpected_failure_logs_the_subject_and_tells_the_caller_only_a_correlation_id(
+    start: Start, mint: Mint, errors: Errors, no_leaks: Capture
+) -> None:
+    running = await start(**auth_settings(mint))
+    token = mint.token(subject="dave")
+    async with UserClient(running.address, token=token) as users:
+        await users.create_user(
+            user_pb2.User(email="dave@example.com", display_name="D"), user_id="d"
+        )
+    database = running.settings.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "UPDATE users SET labels = 'not json' WHERE user_id = 'd'"
+        )  # no code writes this
+    async with grpc.aio.insecure_channel(running.address) as channel:
+        stub: Any = user_service_pb2_grpc.UserServiceStub(channel)
+        call = stub.GetUser(pb.GetUserRequest(name="users/d"), metadata=bearer(token))
+        error = await errors.expect(call)
+    assert error.code() == grpc.StatusCode.INTERNAL
+    failures = [line for line in no_leaks.lines if line["level"] == "ERROR"]
+    assert [line["subject"] for line in failures] == ["dave"]
+    assert "Traceback" in str(failures[0]["exception"])  # for operators, in its own field
