@@ -6,6 +6,10 @@ import asyncio
 import json
 import shutil
 from pathlib import Path
+from typing import Any
+
+import grpc
+from grpc_reflection.v1alpha import reflection_pb2
 
 from roster_user import shutdown
 from roster_user.config import Settings
@@ -98,3 +102,21 @@ async def test_reflection_can_be_turned_off_while_calls_still_work(settings: Set
         assert "does not support the reflection API" in err
     finally:
         await shutdown.drain(running)
+
+
+async def test_reflection_answers_on_both_v1_and_v1alpha(server: Running) -> None:
+    request = reflection_pb2.ServerReflectionRequest(list_services="")
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        for service in (
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+        ):
+            method: Any = channel.stream_stream(
+                f"/{service}/ServerReflectionInfo",
+                request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+            )
+            call = method(iter([request]), timeout=10)
+            responses = [response async for response in call]
+            names = {s.name for s in responses[0].list_services_response.service}
+            assert "roster.user.v1.UserService" in names, service
