@@ -136,7 +136,8 @@ async def test_health_and_reflection_need_no_credentials(auth_server: Running) -
 async def test_a_watch_stream_ends_unauthenticated_when_its_token_expires(
     auth_server: Running, mint: Mint, errors: Errors
 ) -> None:
-    token = mint.token(scope="users.read", lifetime=1.5)
+    # Long enough to be admitted and get the bookmark even on a loaded machine.
+    token = mint.token(scope="users.read", lifetime=3)
     async with grpc.aio.insecure_channel(auth_server.address) as channel:
         stub = user_service_pb2_grpc.UserServiceStub(channel)
         call = stub.WatchUsers(pb.WatchUsersRequest(), metadata=bearer(token), timeout=30)
