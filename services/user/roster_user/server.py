@@ -81,6 +81,10 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 
 async def build_server(settings: Settings) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one."""
+    # Security material is read first: a bad key file must not leave a store open.
+    in_flight = InFlight()
+    interceptors = _interceptors(settings, in_flight)
+    credentials = tls.credentials(settings)
     store = make_store(settings)
     await store.migrate()
     await store.open()
@@ -92,17 +96,14 @@ async def build_server(settings: Settings) -> Running:
     )
     await feed.start()
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
-    in_flight = InFlight()
-    server = grpc.aio.server(
-        interceptors=_interceptors(settings, in_flight), options=server_options(settings)
-    )
+    server = grpc.aio.server(interceptors=interceptors, options=server_options(settings))
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:
         reflection.enable(server, (SERVICE, health.SERVICE_NAME))
-    port = tls.bind(server, settings)
+    port = tls.bind(server, settings.listen_address, credentials)
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()

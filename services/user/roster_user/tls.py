@@ -94,13 +94,24 @@ def server_credentials(files: CertificateFiles) -> grpc.ServerCredentials:
     )
 
 
-def bind(server: grpc.aio.Server, settings: Settings) -> int:
-    """Listen on the configured address, with TLS when a certificate is set; the bound port."""
+def credentials(settings: Settings) -> grpc.ServerCredentials | None:
+    """The server's TLS credentials, or None for plaintext; RuntimeError if the files are unusable."""
     if not settings.tls_cert_file:
-        return server.add_insecure_port(settings.listen_address)
-    files = CertificateFiles(
-        Path(settings.tls_cert_file),
-        Path(settings.tls_key_file),
-        Path(settings.tls_client_ca_file) if settings.tls_client_ca_file else None,
-    )
-    return server.add_secure_port(settings.listen_address, server_credentials(files))
+        return None
+    try:
+        files = CertificateFiles(
+            Path(settings.tls_cert_file),
+            Path(settings.tls_key_file),
+            Path(settings.tls_client_ca_file) if settings.tls_client_ca_file else None,
+        )
+    except ValueError as error:
+        # RuntimeError: serve() reports it as a failed start, naming the variables.
+        raise RuntimeError(f"invalid ROSTER_TLS_CERT_FILE/ROSTER_TLS_KEY_FILE: {error}") from None
+    return server_credentials(files)
+
+
+def bind(server: grpc.aio.Server, address: str, tls: grpc.ServerCredentials | None) -> int:
+    """Listen on `address`, with TLS when credentials are given; the bound port."""
+    if tls is None:
+        return server.add_insecure_port(address)
+    return server.add_secure_port(address, tls)

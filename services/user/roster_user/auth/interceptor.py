@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 
 from roster_user.api.errors import to_status
-from roster_user.auth.jwks import KeySet
+from roster_user.auth.jwks import KeySet, KeySetError
 from roster_user.auth.principal import SUBJECT, Principal
 from roster_user.auth.scopes import is_open, required_scope
 from roster_user.auth.tokens import Refused, TokenVerifier
@@ -146,8 +146,13 @@ def authenticator(settings: Settings) -> Authenticator | None:
     """The interceptor the settings ask for; None when auth is off (no JWKS file)."""
     if not settings.auth_jwks_file:
         return None
+    try:
+        keys = KeySet(Path(settings.auth_jwks_file))
+    except KeySetError as error:
+        # RuntimeError: serve() reports it as a failed start, naming the variable.
+        raise RuntimeError(f"invalid ROSTER_AUTH_JWKS_FILE: {error}") from None
     verifier = TokenVerifier(
-        KeySet(Path(settings.auth_jwks_file)),
+        keys,
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,
         algorithms=settings.auth_algorithms,
