@@ -16,6 +16,7 @@ from roster_client.errors import (
     UnavailableError,
 )
 from roster_client.tls import TlsConfig
+from roster_client.tracing import tracing_interceptors
 
 __all__ = [
     "AbortedError",
@@ -32,4 +33,5 @@ __all__ = [
     "UnauthenticatedError",
     "UnavailableError",
     "UserClient",
+    "tracing_interceptors",
 ]

@@ -10,11 +10,13 @@ from typing import Self, TypeVar
 
 import grpc
 from google.protobuf import field_mask_pb2
+from opentelemetry import trace
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client.errors import from_rpc_error
 from roster_client.tls import TlsConfig
+from roster_client.tracing import tracing_interceptors
 
 T = TypeVar("T")
 SERVICE = "roster.user.v1.UserService"
@@ -52,7 +54,11 @@ class UserClient:
         metadata: Sequence[tuple[str, str]] = (),
         token: str | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
     ) -> None:
+        """Connect lazily to `target`; a `tracer_provider` turns on client spans."""
+        if tracer_provider is not None:
+            interceptors = [*tracing_interceptors(tracer_provider), *(interceptors or ())]
         options: list[tuple[str, object]] = [
             ("grpc.service_config", json.dumps(SERVICE_CONFIG)),
             ("grpc.enable_retries", 1),

@@ -46,6 +46,10 @@ def _address(text: str) -> str:
     return text
 
 
+def _optional_address(text: str) -> str:
+    return text.strip() and _address(text.strip())
+
+
 def _database_url(text: str) -> str:
     scheme = urlsplit(text).scheme
     if scheme == "sqlite" and text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
@@ -147,6 +151,12 @@ class Settings:
     )
     sqlite_readers: int = setting(
         "4", _positive_int, "SQLite reader threads (each with its own connection)"
+    )
+    # Observability
+    metrics_address: str = setting(
+        "localhost:9464",
+        _optional_address,
+        "Prometheus /metrics endpoint, HOST:PORT (port 0 picks a free one; empty: off)",
     )
     # Security
     tls_cert_file: str = setting(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from opentelemetry import trace
 
 from roster_user.api.errors import to_status
 from roster_user.auth.jwks import KeySet, KeySetError
@@ -90,14 +91,32 @@ def _denied(scope: str | None) -> PermissionDenied:
     )
 
 
-def _refusal(error: DomainError) -> grpc.RpcMethodHandler[Any, Any]:
-    """A handler that ends the call with `error` without reading the request."""
+def _on_span(principal: Principal) -> None:
+    # The server span (when tracing is on) is current here: the tracing
+    # interceptor wraps this one. OpenTelemetry's name for the caller.
+    trace.get_current_span().set_attribute("enduser.id", principal.subject)
+
+
+def _refusal(error: DomainError, handler: Any) -> grpc.RpcMethodHandler[Any, Any]:
+    """A handler of the same shape as `handler` that ends the call with `error` at once."""
     status = to_status(error)
 
-    async def refuse(requests: AsyncIterator[bytes], context: Context) -> None:
+    async def refuse(request: Any, context: Context) -> None:
         await context.abort(status.code, status.details, status.trailing_metadata)
 
-    return grpc.stream_stream_rpc_method_handler(refuse)
+    if handler is None:  # no such method: streaming both ways never waits for a request
+        return grpc.stream_stream_rpc_method_handler(refuse)
+    make = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }[(handler.request_streaming, handler.response_streaming)]
+    return make(  # type: ignore[no-any-return,operator]
+        refuse,
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
 
 
 def _as_subject(
@@ -105,6 +124,7 @@ def _as_subject(
 ) -> Callable[[Any, Context], Awaitable[Any]]:
     async def run(request: Any, context: Context) -> Any:
         token = SUBJECT.set(principal.subject)
+        _on_span(principal)
         try:
             return await behavior(request, context)
         finally:
@@ -121,6 +141,7 @@ def _until(
     async def run(request: Any, context: Context) -> AsyncIterator[Any]:
         # grpc.aio serves each call in a task of its own: the value ends with the call.
         SUBJECT.set(principal.subject)
+        _on_span(principal)
         stream = aiter(behavior(request, context))
         while True:
             # The timeout covers waiting for the next message only, never the
