@@ -89,6 +89,7 @@ async def start(tmp_path: Path) -> AsyncIterator[Start]:
             database_url=f"sqlite:///{tmp_path}/roster-{next(_numbers)}.db",
             drain_seconds=0,
             shutdown_grace_seconds=0,
+            metrics_address="",
             **overrides,
         )
         running = await build_server(settings)
