@@ -84,14 +84,14 @@ async def start(tmp_path: Path) -> AsyncIterator[Start]:
     started: list[Running] = []
 
     async def run(**overrides: Any) -> Running:
-        settings = Settings(
-            listen_address="127.0.0.1:0",
-            database_url=f"sqlite:///{tmp_path}/roster-{next(_numbers)}.db",
-            drain_seconds=0,
-            shutdown_grace_seconds=0,
-            metrics_address="",
-            **overrides,
-        )
+        defaults: dict[str, Any] = {
+            "listen_address": "127.0.0.1:0",
+            "database_url": f"sqlite:///{tmp_path}/roster-{next(_numbers)}.db",
+            "drain_seconds": 0,
+            "shutdown_grace_seconds": 0,
+            "metrics_address": "",  # the default port would collide between servers
+        }
+        settings = Settings(**(defaults | overrides))
         running = await build_server(settings)
         started.append(running)
         return running

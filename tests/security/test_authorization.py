@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import urllib.request
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,7 +16,7 @@ from roster_user.auth.scopes import REQUIRED_SCOPES
 from roster_user.health import SERVICE
 from roster_user.runtime import Running
 
-from .conftest import Errors, bearer
+from .conftest import Errors, Start, auth_settings, bearer
 from .tokens import Mint
 
 # The generated stub is typed for sync channels; these calls go through an aio channel.
@@ -91,3 +93,25 @@ async def test_a_method_outside_the_table_is_denied_even_with_every_scope(
         call: Any = channel.unary_unary(path)(b"", metadata=bearer(token))  # type: ignore[arg-type]
         error = await errors.expect(call)
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_refused_calls_are_counted_under_their_method_and_code(
+    start: Start, mint: Mint, errors: Errors
+) -> None:
+    running = await start(**auth_settings(mint, metrics_address="127.0.0.1:0"))
+    async with grpc.aio.insecure_channel(running.address) as channel:
+        stub = user_service_pb2_grpc.UserServiceStub(channel)
+        await errors.expect(CALLS["GetUser"](stub, ()))
+        await errors.expect(CALLS["DeleteUser"](stub, bearer(mint.token(scope="users.read"))))
+    url = f"http://{running.metrics_address}/metrics"
+    body = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=10).read().decode())
+    handled = {line.rpartition(" ")[0] for line in body.splitlines() if line.endswith(" 1.0")}
+    labels = 'grpc_service="roster.user.v1.UserService",grpc_type="unary"'
+    assert (
+        f'grpc_server_handled_total{{grpc_code="UNAUTHENTICATED",grpc_method="GetUser",{labels}}}'
+        in handled
+    )
+    assert (
+        f'grpc_server_handled_total{{grpc_code="PERMISSION_DENIED",grpc_method="DeleteUser",{labels}}}'
+        in handled
+    )
