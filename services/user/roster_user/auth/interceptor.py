@@ -1,6 +1,7 @@
 """The authentication interceptor: verifies the caller, checks the method's scope, names the caller.
 
-It runs outermost, so a refused call never reaches the error boundary or a handler.
+It runs outside the error boundary (inside tracing and metrics, which count refusals),
+so a refused call never reaches the boundary or a handler.
 """
 
 from __future__ import annotations
