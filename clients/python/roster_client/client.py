@@ -40,7 +40,10 @@ SERVICE_CONFIG = {
 
 
 class UserClient:
-    """An async client for UserService; use as `async with UserClient(target) as users:`."""
+    """An async client for UserService; use as `async with UserClient(target) as users:`.
+
+    `token` is a JWT sent as `authorization: Bearer <token>` on every call.
+    """
 
     def __init__(
         self,
@@ -49,6 +52,7 @@ class UserClient:
         timeout: float = 10.0,
         tls: TlsConfig | None = None,
         metadata: Sequence[tuple[str, str]] = (),
+        token: str | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] | None = None,
         tracer_provider: trace.TracerProvider | None = None,
     ) -> None:
@@ -71,7 +75,10 @@ class UserClient:
             )
         self._stub = user_service_pb2_grpc.UserServiceStub(self.channel)
         self._timeout = timeout
-        self._metadata = tuple(metadata)
+        # A bearer token rides in metadata rather than call credentials so that it
+        # also works on plaintext channels (local runs, tests behind a TLS proxy).
+        bearer = (("authorization", f"Bearer {token}"),) if token else ()
+        self._metadata = (*tuple(metadata), *bearer)
 
     async def __aenter__(self) -> Self:
         return self

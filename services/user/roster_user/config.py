@@ -65,6 +65,25 @@ def _log_level(text: str) -> str:
     return text.upper()
 
 
+# Asymmetric JWS algorithms only: `none` and the HS* family (whose secret a
+# public key could be confused for) can never be allowed.
+_ASYMMETRIC_ALGORITHMS = (
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"
+)  # fmt: skip
+
+
+def _path(text: str) -> str:
+    return text.strip()
+
+
+def _algorithms(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in _ASYMMETRIC_ALGORITHMS]
+    if unknown or not names:
+        raise ValueError(f"must be a comma-separated list of {', '.join(_ASYMMETRIC_ALGORITHMS)}")
+    return names
+
+
 def _event_loop(text: str) -> str:
     if text.strip().lower() not in ("asyncio", "uvloop"):
         raise ValueError("must be asyncio or uvloop")
@@ -145,6 +164,37 @@ class Settings:
         _optional_address,
         "Prometheus /metrics endpoint, HOST:PORT (port 0 picks a free one; empty: off)",
     )
+    # Security
+    tls_cert_file: str = setting(
+        "", _path, "PEM server certificate chain; with tls_key_file turns TLS on (empty: plaintext)"
+    )
+    tls_key_file: str = setting("", _path, "PEM private key of tls_cert_file")
+    tls_client_ca_file: str = setting(
+        "", _path, "PEM CA bundle; when set every client must present a certificate it signed"
+    )
+    auth_jwks_file: str = setting(
+        "", _path, "JSON Web Key Set verifying bearer tokens; when set, auth is on (empty: off)"
+    )
+    auth_issuer: str = setting("", str, "required `iss` of bearer tokens (required with auth)")
+    auth_audience: str = setting("", str, "required `aud` of bearer tokens (required with auth)")
+    auth_algorithms: tuple[str, ...] = setting(
+        "RS256,PS256,ES256,EdDSA", _algorithms, "JWS algorithms accepted (asymmetric only)"
+    )
+    auth_leeway_seconds: float = setting(
+        "30", _seconds, "clock skew tolerated when checking `exp` and `nbf`"
+    )
+    max_watch_streams_per_subject: int = setting(
+        "20", _positive_int, "open WatchUsers streams of one authenticated subject"
+    )
+    max_streams_per_connection: int = setting(
+        "100", _positive_int, "concurrent HTTP/2 streams one connection may open"
+    )
+    max_metadata_bytes: int = setting(
+        "16384", _positive_int, "largest request metadata (headers) accepted, in bytes"
+    )
+    max_call_seconds: float = setting(
+        "30", _seconds, "ceiling on one unary call; calls without a deadline or a longer one get it"
+    )
     # Workers
     workers: int = setting(
         "1",
@@ -155,6 +205,17 @@ class Settings:
     event_loop: str = setting(
         "asyncio", _event_loop, "asyncio or uvloop (less CPU per call; see bench/results.md)"
     )
+
+    def __post_init__(self) -> None:
+        """Reject combinations of settings that cannot work, naming the variable to set."""
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            missing = "tls_key_file" if self.tls_cert_file else "tls_cert_file"
+            raise SettingsError(f"{env_name(missing)} is required for TLS")
+        if self.tls_client_ca_file and not self.tls_cert_file:
+            raise SettingsError("ROSTER_TLS_CERT_FILE is required with ROSTER_TLS_CLIENT_CA_FILE")
+        for needed in ("auth_issuer", "auth_audience"):
+            if self.auth_jwks_file and not getattr(self, needed):
+                raise SettingsError(f"{env_name(needed)} is required with ROSTER_AUTH_JWKS_FILE")
 
     @classmethod
     def load(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:

@@ -10,6 +10,8 @@ from typing import Any
 
 from opentelemetry import trace
 
+from roster_user.auth.principal import SUBJECT
+
 # Attributes every LogRecord has; anything else was passed through `extra`.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -25,6 +27,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        subject = SUBJECT.get()
+        if subject is not None:
+            entry["subject"] = subject  # who made the call being served (never their token)
         # The span current where the record was made: asyncio tasks carry it
         # in their context, so lines logged while handling an RPC name its trace.
         span = trace.get_current_span().get_span_context()

@@ -14,15 +14,17 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
 from roster.user.v1 import user_service_pb2, user_service_pb2_grpc
-from roster_user import reflection, shutdown
+from roster_user import reflection, shutdown, tls
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
+from roster_user.auth.interceptor import authenticator
 from roster_user.config import Settings, SettingsError
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.feed import ChangeFeed
 from roster_user.health import SERVICE, HealthServicer, Probes
+from roster_user.limits import CallLimits
 from roster_user.metrics import Metrics, serve_metrics
 from roster_user.rpc_metrics import RpcMetrics
 from roster_user.runtime import Running
@@ -70,6 +72,10 @@ def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tupl
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # Equal soft and hard limits: between them grpc rejects at random.
+        ("grpc.max_metadata_size", settings.max_metadata_bytes),
+        ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),
     ]
     if settings.max_connection_age_seconds:
         options += [
@@ -85,6 +91,9 @@ async def build_server(
     settings: Settings, tracing: TracingConfig | None = None, *, reuse_port: bool = False
 ) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one."""
+    # Security material is read first: a bad key file must not leave a store open.
+    auth = authenticator(settings)
+    credentials = tls.credentials(settings)
     tracer = Tracing(tracing) if tracing is not None and tracing.enabled else None
     metrics = Metrics()
     store = InstrumentedStore(make_store(settings), current_tracer(tracer), metrics.store_query)
@@ -101,7 +110,7 @@ async def build_server(
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
     in_flight = InFlight()
     server = grpc.aio.server(
-        interceptors=interceptors(settings, tracer, metrics, in_flight),
+        interceptors=interceptors(settings, tracer, metrics, in_flight, auth),
         options=server_options(settings, reuse_port=reuse_port),
     )
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
@@ -110,7 +119,7 @@ async def build_server(
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:
         reflection.enable(server, (SERVICE, health.SERVICE_NAME))
-    port = server.add_insecure_port(settings.listen_address)
+    port = tls.bind(server, settings.listen_address, credentials)
     flushers: list[Callable[[], Awaitable[None]]] = []
     if tracer is not None:
         flushers.append(tracer.flush)
@@ -131,17 +140,31 @@ async def build_server(
 
 
 def interceptors(
-    settings: Settings, tracing: Tracing | None, metrics: Metrics, in_flight: InFlight
+    settings: Settings,
+    tracing: Tracing | None,
+    metrics: Metrics,
+    in_flight: InFlight,
+    auth: grpc.aio.ServerInterceptor | None = None,
 ) -> list[grpc.aio.ServerInterceptor]:
-    """Outermost first: the server span, then metrics inside it, then the error boundary.
+    """Outermost first: the server span, metrics, authentication, the error boundary, limits.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
-    outside the boundary so they count the status the boundary chose.
+    outside the boundary so they count the status the boundary chose. They are
+    outside authentication too, so refused calls are counted; a refused call
+    never reaches the boundary or a handler. Per-call limits sit inside the
+    boundary, which reports what they raise.
     """
     services = [user_service_pb2.DESCRIPTOR.services_by_name["UserService"]]
+    limits = CallLimits(
+        frozenset({SERVICE}),
+        max_call_seconds=settings.max_call_seconds,
+        max_streams_per_subject=settings.max_watch_streams_per_subject,
+    )
     chain: list[grpc.aio.ServerInterceptor] = [
         RpcMetrics(metrics, services),
+        *([auth] if auth is not None else []),
         ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs),
+        limits,
     ]
     if tracing is not None:
         chain.insert(0, tracing.server_interceptor(UNTRACED))

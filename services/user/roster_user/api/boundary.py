@@ -27,12 +27,14 @@ class InFlight:
 
     def __init__(self) -> None:
         self.count = 0
+        self.started = 0  # handlers ever started: proves a refused call never reached one
         self._idle = asyncio.Event()
         self._idle.set()
 
     def enter(self) -> None:
         """A handler started."""
         self.count += 1
+        self.started += 1
         self._idle.clear()
 
     def leave(self) -> None:
