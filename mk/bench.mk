@@ -26,3 +26,10 @@ bench: bench-tools ## run the benchmark (minutes) and rewrite bench/results.md
 
 bench-smoke: bench-tools ## a few-second benchmark run proving the harness works
 	$(PY) -m bench.run --smoke --out build/bench/smoke $(BENCH_ARGS)
+
+LINT_TARGETS += lint-bench
+.PHONY: lint-bench
+lint-bench: ## go vet and gofmt on the WatchUsers driver
+	cd bench/watch && go vet ./...
+	@unformatted="$$(gofmt -l bench/watch)"; \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
