@@ -106,7 +106,7 @@ def _worker_main(settings: Settings, index: int, ready: Connection, supervisor: 
     logs.configure(settings.log_level)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_WorkerTag(index))
-    raise SystemExit(run_loop(settings, _serve_worker(settings, index, ready, supervisor)))
+    raise SystemExit(run_loop(settings, _serve_worker(settings, ready, supervisor)))
 
 
 class _WorkerTag(logging.Filter):
@@ -122,7 +122,7 @@ class _WorkerTag(logging.Filter):
         return True
 
 
-async def _serve_worker(settings: Settings, index: int, ready: Connection, supervisor: int) -> int:
+async def _serve_worker(settings: Settings, ready: Connection, supervisor: int) -> int:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     _drain_when_orphaned(supervisor)
@@ -184,7 +184,7 @@ def supervise(settings: Settings) -> int:
                 settings, listen_address=reservation.address, metrics_address=""
             )
             return _run_pool(worker_settings, reservation.address, metrics)
-    except OSError as error:
+    except (OSError, DomainError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
     finally:
