@@ -82,7 +82,8 @@ def watch(
         str(args.watcher),
         f"-addr={server.address}",
         f"-watchers={scale.watchers}",
-        f"-conns={max(scale.watchers // 100, 2)}",
+        # 50 streams a connection, well under the server's per-connection limit.
+        f"-conns={max(scale.watchers // 50, 2)}",
         f"-rate={rate}",
         f"-seconds={scale.watch_seconds}",
         "-pids=" + ",".join(str(p) for p in server.pids()),

@@ -135,7 +135,7 @@ type result struct {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:50051", "server address")
 	watchers := flag.Int("watchers", 1000, "watch streams")
-	conns := flag.Int("conns", 10, "connections the streams share")
+	conns := flag.Int("conns", 20, "connections the streams share")
 	rate := flag.Float64("rate", 100, "creates per second")
 	seconds := flag.Float64("seconds", 10, "how long to write")
 	pidList := flag.String("pids", "", "comma-separated server pids for RSS")
@@ -181,7 +181,14 @@ func run(addr string, watchers, conns int, rate, seconds float64, pids []string)
 	}
 	ready.Wait()
 	res.RssOpen = rssMiB(pids)
-	writes, writeErrs := write(ctx, channels[0], rate, seconds)
+	// Writes get a connection of their own: one shared with watch streams could
+	// wait behind the server's per-connection stream limit.
+	writer, err := grpc.NewClient(addr, opts...)
+	if err != nil {
+		return res, err
+	}
+	defer writer.Close()
+	writes, writeErrs := write(ctx, writer, rate, seconds)
 	res.Writes, res.WriteErrors = writes, writeErrs
 	// A write that timed out may still have committed, so every attempt is expected.
 	res.Expected = int64(watchers) * writes
