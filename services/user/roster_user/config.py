@@ -129,6 +129,18 @@ class Settings:
     sqlite_readers: int = setting(
         "4", _positive_int, "SQLite reader threads (each with its own connection)"
     )
+    # PostgreSQL
+    database_pool_size: int = setting(
+        "10", _positive_int, "PostgreSQL connections each process keeps open"
+    )
+    database_connect_timeout_seconds: float = setting(
+        "5",
+        _seconds,
+        "longest wait for a PostgreSQL connection (new or from the pool) before UNAVAILABLE",
+    )
+    database_statement_timeout_seconds: float = setting(
+        "10", _seconds, "PostgreSQL cancels a statement running longer than this (0: never)"
+    )
 
     @classmethod
     def load(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:
