@@ -101,9 +101,18 @@ def balanced_target(*addresses: str) -> str:
 @contextlib.asynccontextmanager
 async def balanced_stub(
     *addresses: str,
-) -> AsyncIterator[user_service_pb2_grpc.UserServiceStub]:
-    """A stub over every replica with round robin and the Python client's retry policy."""
-    config = {**SERVICE_CONFIG, "loadBalancingConfig": [{"round_robin": {}}]}
+) -> AsyncIterator[user_service_pb2_grpc.UserServiceAsyncStub]:
+    """A stub over every replica: round robin, the Python client's retry policy, health checks.
+
+    With client-side health checking the balancer stops picking a replica as soon
+    as its readiness turns NOT_SERVING, during its drain delay, as a Kubernetes
+    Service does; calls racing its final stop are retried by the retry policy.
+    """
+    config = {
+        **SERVICE_CONFIG,
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "healthCheckConfig": {"serviceName": ""},
+    }
     options = [("grpc.service_config", json.dumps(config)), ("grpc.enable_retries", 1)]
     async with grpc.aio.insecure_channel(balanced_target(*addresses), options=options) as channel:
         yield user_service_pb2_grpc.UserServiceStub(channel)
