@@ -20,7 +20,7 @@ LINT_TARGETS  := lint-python lint-proto check-gen
 SETUP_TARGETS := $(VENV)/.installed tools/node_modules/.installed $(GRPCURL)
 -include $(wildcard mk/*.mk)
 
-.PHONY: help run serve test lint gen protos lock check-gen lint-python lint-proto gen-python clean
+.PHONY: help run test lint gen protos lock readme check-gen lint-python lint-proto gen-python clean
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
@@ -77,6 +77,9 @@ lint-python: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+readme: $(VENV)/.installed ## regenerate the README's settings table
+	$(PY) tools/settings_table.py README.md
 
 clean: ## remove installs and build output
 	rm -rf $(VENV) .tools build tools/node_modules

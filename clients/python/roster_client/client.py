@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
 import grpc
 from google.protobuf import field_mask_pb2
+
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-
 from roster_client.errors import from_rpc_error
 from roster_client.tls import TlsConfig
 
@@ -181,7 +181,7 @@ class UserClient:
 
     async def watch_users(
         self, start_revision: int = 0, *, timeout: float | None = None
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
+    ) -> AsyncGenerator[pb.WatchUsersResponse]:
         """WatchUsers: a bookmark first, then every change; no deadline unless given."""
         call = self._stub.WatchUsers(
             pb.WatchUsersRequest(start_revision=start_revision),

@@ -191,3 +191,13 @@ def describe() -> list[tuple[str, str, str, str]]:
 def environment() -> Mapping[str, str]:
     """The process environment (read once by the entry point)."""
     return os.environ
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table the README shows."""
+    rows = ["| Environment variable | Flag | Default | Meaning |", "|---|---|---|---|"]
+    rows += [
+        f"| `{var}` | `{flag}` | `{default}` | {meaning} |"
+        for var, flag, default, meaning in describe()
+    ]
+    return "\n".join(rows)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from grpc_health.v1 import health, health_pb2
-from roster.user.v1 import user_service_pb2
 
+from roster.user.v1 import user_service_pb2
 from roster_user.domain.errors import DomainError
 from roster_user.store.base import UserStore
 
@@ -18,6 +19,29 @@ SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
 READINESS = ("", SERVICE)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+class HealthServicer(health.aio.HealthServicer):
+    """The official aio servicer plus Health.List, which grpcio-health-checking lacks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._statuses: dict[str, Any] = {}
+
+    async def set(self, service: str, status: Any) -> None:
+        """Record the status for List, then publish it to Check and Watch."""
+        self._statuses[service] = status
+        await super().set(service, status)
+
+    # Typed loosely: the grpcio-health-checking stubs predate Health.List.
+    async def List(self, request: Any, context: object) -> Any:
+        """Every registered service with its current status."""
+        return health_pb2.HealthListResponse(  # type: ignore[attr-defined]
+            statuses={
+                name: health_pb2.HealthCheckResponse(status=status)
+                for name, status in self._statuses.items()
+            }
+        )
 
 
 class Probes:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
-from roster.user.v1 import user_service_pb2_grpc
 
+from roster.user.v1 import user_service_pb2_grpc
 from roster_user import reflection, shutdown
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
@@ -21,7 +21,7 @@ from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.feed import ChangeFeed
-from roster_user.health import SERVICE, Probes
+from roster_user.health import SERVICE, HealthServicer, Probes
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
 from roster_user.store.postgres import PostgresStore
@@ -102,7 +102,7 @@ async def build_server(settings: Settings) -> Running:
     )
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:
         reflection.enable(server, (SERVICE, health.SERVICE_NAME))

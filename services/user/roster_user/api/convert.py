@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from google.protobuf import timestamp_pb2
-from roster.user.v1 import user_pb2, user_service_pb2
 
+from roster.user.v1 import user_pb2, user_service_pb2
 from roster_user.domain.model import Change, State, User, UserFields
 
 

@@ -6,8 +6,8 @@ import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
-from roster.user.v1 import error_reason_pb2
 
+from roster.user.v1 import error_reason_pb2
 from roster_user.domain.errors import (
     AlreadyExists,
     DomainError,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from google.api import field_behavior_pb2
 from google.protobuf import descriptor
+
 from roster.user.v1 import user_pb2
 
 

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
-
 from roster_user.api import field_behavior
 from roster_user.api.convert import bookmark, change_to_proto, fields_from_proto, user_to_proto
 from roster_user.directory import UserDirectory

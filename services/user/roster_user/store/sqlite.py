@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -59,9 +60,16 @@ class SqliteStore:
         self._lock = threading.Lock()
 
     # ---- connections -----------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, create: bool = False) -> sqlite3.Connection:
+        # Only migrate() may create the file: a serving process that finds it
+        # missing (a volume not mounted yet) must fail, not start an empty database.
+        mode = "rwc" if create else "rw"
         conn = sqlite3.connect(
-            self._path, timeout=self._busy_timeout_s, isolation_level=None, check_same_thread=False
+            f"file:{self._path}?mode={mode}",
+            uri=True,
+            timeout=self._busy_timeout_s,
+            isolation_level=None,
+            check_same_thread=False,
         )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
@@ -71,16 +79,32 @@ class SqliteStore:
             self._connections.append(conn)
         return conn
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self, create: bool = False) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = self._connect()
+            conn = self._local.conn = self._connect(create)
         return conn
+
+    def _forget_conn(self) -> None:
+        """Drop this thread's connection after an error so the next use reconnects."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._lock:
+                self._connections.remove(conn)
+            conn.close()
+
+    def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            return fn(self._conn())
+        except sqlite3.Error:
+            self._forget_conn()
+            raise
 
     async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._readers, lambda: fn(self._conn()))
+            return await loop.run_in_executor(self._readers, self._on_thread, fn)
         except sqlite3.Error as exc:
             raise _unavailable(exc) from exc
 
@@ -106,7 +130,9 @@ class SqliteStore:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            self._forget_conn()
             raise _unavailable(exc) from exc
         return results
 
@@ -117,7 +143,7 @@ class SqliteStore:
         await asyncio.get_running_loop().run_in_executor(self._writer, self._migrate)
 
     def _migrate(self) -> None:
-        conn = self._conn()
+        conn = self._conn(create=True)
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(
@@ -168,7 +194,7 @@ class SqliteStore:
                 conn.close()
 
         try:
-            version = await asyncio.get_running_loop().run_in_executor(None, probe)
+            version = await asyncio.get_running_loop().run_in_executor(self._readers, probe)
         except (sqlite3.Error, TypeError) as exc:
             raise _unavailable(exc) from exc
         if version != LATEST:

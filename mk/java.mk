@@ -1,0 +1,36 @@
+# Java: generated code in gen/java, the client, its tests and the interop
+# scenario in clients/java. Maven fetches everything, including protoc and
+# protoc-gen-grpc-java (versions pinned in clients/java/pom.xml).
+JAVA_DIR      := clients/java
+JAVA_TOOLS    := $(TOOLS)/java
+JAVA_MVN      := mvn -B -q -Dstyle.color=never -f $(JAVA_DIR)/pom.xml
+JAVA_JAR      := $(JAVA_DIR)/target/roster-client.jar
+JAVA_SOURCES  := $(shell find $(JAVA_DIR)/src/main gen/java -name '*.java' 2>/dev/null)
+
+GEN_TARGETS     += gen-java
+SETUP_TARGETS   += $(JAVA_TOOLS)/.installed
+INTEROP_CLIENTS += java
+
+.PHONY: gen-java test-java interop-java
+
+# Re-fetched whenever the pom changes, so a version bump reaches the generators.
+$(JAVA_TOOLS)/.installed: $(JAVA_DIR)/pom.xml
+	$(JAVA_MVN) dependency:copy@codegen-tools -Droster.tools.dir=$(JAVA_TOOLS)
+	chmod +x $(JAVA_TOOLS)/protoc $(JAVA_TOOLS)/protoc-gen-grpc-java
+	touch $@
+
+gen-java: protos $(JAVA_TOOLS)/.installed
+	rm -rf gen/java
+	$(BUF) generate --template buf.gen.java.yaml
+
+test-java: ## compile the Java client and run its tests (wire fixtures included)
+	$(JAVA_MVN) test
+
+# The jar and target/runtime-classpath.txt come from one `mvn package`; its output goes to
+# stderr so that the scenario's stdout holds only its ok/FAIL lines.
+$(JAVA_JAR): $(JAVA_DIR)/pom.xml $(JAVA_SOURCES)
+	@$(JAVA_MVN) package -Dmaven.test.skip=true >&2
+
+# Plain `java -cp`: starting Maven again for every run would add seconds.
+interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS
+	@java -cp $(JAVA_JAR):$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario

@@ -1,0 +1,65 @@
+"""Shared fixtures: a real server on port 0 over a real SQLite file, and clients for it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from roster.user.v1 import user_pb2
+from roster_client import UserClient
+from roster_user import shutdown
+from roster_user.config import Settings
+from roster_user.runtime import Running
+from roster_user.server import build_server
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database for one test (more backends join the params)."""
+    assert request.param == "sqlite"
+    return f"sqlite:///{tmp_path / 'roster.db'}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Test settings: port 0, no drain delay, quick health checks."""
+    return Settings(
+        listen_address="127.0.0.1:0",
+        database_url=database_url,
+        drain_seconds=0,
+        shutdown_grace_seconds=2,
+        health_check_seconds=0.2,
+        watch_poll_seconds=0.05,
+    )
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[Running]:
+    """A started server, drained after the test."""
+    running = await build_server(settings)
+    try:
+        yield running
+    finally:
+        await shutdown.drain(running)
+
+
+@pytest.fixture
+async def client(server: Running) -> AsyncIterator[UserClient]:
+    """A client connected to the test server."""
+    async with UserClient(server.address) as users:
+        yield users
+
+
+def a_user(n: int | str = 0, **fields: object) -> user_pb2.User:
+    """A valid new user whose email is derived from `n`."""
+    defaults: dict[str, object] = {"email": f"user{n}@example.com", "display_name": f"User {n}"}
+    defaults.update(fields)
+    return user_pb2.User(**defaults)  # type: ignore[arg-type]
+
+
+def with_settings(settings: Settings, **changes: object) -> Settings:
+    """A copy of settings with some fields changed."""
+    return dataclasses.replace(settings, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,58 @@
+"""kill -9 during concurrent creates loses no acknowledged write."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+from pathlib import Path
+
+from roster_client import RosterError, UserClient
+from tests.conftest import a_user
+from tests.processes import server_process
+
+WRITERS = 8
+ACKNOWLEDGED_BEFORE_KILL = 300
+
+
+async def create_until_killed(
+    address: str, writer: int, acknowledged: list[str], enough: asyncio.Event
+) -> None:
+    """Create users one after another, recording each acknowledged name, until the server dies."""
+    async with UserClient(address, timeout=5) as client:
+        for n in range(100_000):
+            try:
+                user = await client.create_user(a_user(f"w{writer}-{n}"))
+            except RosterError:
+                return
+            acknowledged.append(user.name)
+            if len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL:
+                enough.set()
+
+
+async def test_every_acknowledged_create_survives_kill_9_and_the_file_is_intact(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "roster.db"
+    acknowledged: list[str] = []
+    async with server_process(database) as server:
+        address = await server.address()
+        enough = asyncio.Event()
+        writers = [
+            asyncio.create_task(create_until_killed(address, w, acknowledged, enough))
+            for w in range(WRITERS)
+        ]
+        await asyncio.wait_for(enough.wait(), 60)
+        server.send(signal.SIGKILL)
+        await server.exit_code()
+        await asyncio.gather(*writers)
+    assert len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL
+    async with server_process(database) as restarted:
+        async with UserClient(await restarted.address()) as client:
+            for start in range(0, len(acknowledged), 1000):
+                names = acknowledged[start : start + 1000]
+                assert [user.name for user in await client.batch_get_users(names)] == names
+        restarted.send(signal.SIGTERM)
+        assert await restarted.exit_code() == 0
+    with sqlite3.connect(database) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)

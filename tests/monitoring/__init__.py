@@ -1,0 +1,1 @@
+"""Checks of deploy/monitoring: SLO rules, their promtool tests and the Grafana dashboard."""
