@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import grpc
+
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2
+
 from roster.user.v1 import user_service_pb2_grpc
 from roster_client.client import SERVICE_CONFIG
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
-
 from tests.postgres.load import Load, missing
 from tests.postgres.replicas import (
     NOT_SERVING,

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
 from roster.user.v1 import user_pb2
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UserClient
-
 from tests.postgres.replicas import Replica, replicas
 
 pytestmark = pytest.mark.slow

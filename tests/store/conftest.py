@@ -1,32 +1,20 @@
-"""The store contract fixtures: one fresh store per test, on every backend."""
+"""The store contract fixtures: one fresh, open store per test, on every backend."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
+
 from roster_user.config import Settings
 from roster_user.server import make_store
 from roster_user.store.base import UserStore
 
-from tests.postgres_server import postgres_cluster, postgres_url
-
-__all__ = ["postgres_cluster", "postgres_url"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database on each backend."""
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_url"))
-    return f"sqlite:///{tmp_path / 'roster.db'}"
-
 
 @pytest.fixture
-def store_settings(store_url: str) -> Settings:
+def store_settings(database_url: str) -> Settings:
     """Settings naming the test database."""
-    return Settings(database_url=store_url)
+    return Settings(database_url=database_url)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from roster_user.config import Settings
 from roster_user.domain.errors import AlreadyExists, EtagMismatch, InvalidArgument, NotFound, Reason
 from roster_user.domain.model import EventType, State, User

@@ -67,6 +67,7 @@ class ConnectionSource:
     def __init__(self, options: PostgresOptions) -> None:
         self._options = options
         self._reachable = True
+        self._closed = False
         self._pool: AsyncConnectionPool[Conn] = AsyncConnectionPool(
             options.url,
             kwargs=options.connect_kwargs(),
@@ -92,12 +93,15 @@ class ConnectionSource:
             raise self._failed(exc) from exc
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection; later calls fail with Unavailable."""
+        self._closed = True
         await self._pool.close()
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Conn]:
         """A pooled connection, or a direct one before the pool opens (for migrate)."""
+        if self._closed:
+            raise Unavailable("the user store is closed")
         try:
             if self._pool.closed:
                 async with await psycopg.AsyncConnection.connect(
