@@ -38,6 +38,7 @@ def settings(database_url: str) -> Settings:
         shutdown_grace_seconds=2,
         health_check_seconds=0.2,
         watch_poll_seconds=0.05,
+        metrics_address="127.0.0.1:0",
     )
 
 

@@ -77,6 +77,7 @@ async def server_process(database: Path, **settings: str) -> AsyncIterator[Serve
         **os.environ,
         "ROSTER_LISTEN_ADDRESS": "127.0.0.1:0",
         "ROSTER_DATABASE_URL": f"sqlite:///{database}",
+        "ROSTER_METRICS_ADDRESS": "127.0.0.1:0",
         **{f"ROSTER_{key.upper()}": value for key, value in settings.items()},
     }
     process = await asyncio.create_subprocess_exec(

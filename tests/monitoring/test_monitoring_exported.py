@@ -6,13 +6,7 @@ import pytest
 
 from .artifacts import load_dashboard, load_rules, panel_queries, recorded_names, variable_queries
 from .promql import metric_names, variable_query_metric_names
-from .scrape import MetricsEndpointUnavailable, Scrape, scrape_after_one_call
-
-# Until the server exports metrics (issue 3) these fail by MetricsEndpointUnavailable only;
-# strict, so the first passing run reports it and this marker gets removed.
-pytestmark = pytest.mark.xfail(
-    strict=True, raises=MetricsEndpointUnavailable, reason="metrics not yet exported"
-)
+from .scrape import Scrape, scrape_after_one_call
 
 RULES = load_rules()
 

@@ -10,11 +10,13 @@ from typing import Self, TypeVar
 
 import grpc
 from google.protobuf import field_mask_pb2
+from opentelemetry import trace
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client.errors import from_rpc_error
 from roster_client.tls import TlsConfig
+from roster_client.tracing import tracing_interceptors
 
 T = TypeVar("T")
 SERVICE = "roster.user.v1.UserService"
@@ -38,7 +40,10 @@ SERVICE_CONFIG = {
 
 
 class UserClient:
-    """An async client for UserService; use as `async with UserClient(target) as users:`."""
+    """An async client for UserService; use as `async with UserClient(target) as users:`.
+
+    `token` is a JWT sent as `authorization: Bearer <token>` on every call.
+    """
 
     def __init__(
         self,
@@ -47,8 +52,13 @@ class UserClient:
         timeout: float = 10.0,
         tls: TlsConfig | None = None,
         metadata: Sequence[tuple[str, str]] = (),
+        token: str | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] | None = None,
+        tracer_provider: trace.TracerProvider | None = None,
     ) -> None:
+        """Connect lazily to `target`; a `tracer_provider` turns on client spans."""
+        if tracer_provider is not None:
+            interceptors = [*tracing_interceptors(tracer_provider), *(interceptors or ())]
         options: list[tuple[str, object]] = [
             ("grpc.service_config", json.dumps(SERVICE_CONFIG)),
             ("grpc.enable_retries", 1),
@@ -65,7 +75,10 @@ class UserClient:
             )
         self._stub = user_service_pb2_grpc.UserServiceStub(self.channel)
         self._timeout = timeout
-        self._metadata = tuple(metadata)
+        # A bearer token rides in metadata rather than call credentials so that it
+        # also works on plaintext channels (local runs, tests behind a TLS proxy).
+        bearer = (("authorization", f"Bearer {token}"),) if token else ()
+        self._metadata = (*tuple(metadata), *bearer)
 
     async def __aenter__(self) -> Self:
         return self

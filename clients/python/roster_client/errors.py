@@ -49,6 +49,18 @@ class ResourceExhaustedError(RosterError):
     """RESOURCE_EXHAUSTED: a server limit was hit; back off."""
 
 
+class UnauthenticatedError(RosterError):
+    """UNAUTHENTICATED: no token, or the token is not valid (or expired); get a fresh one."""
+
+
+class PermissionDeniedError(RosterError):
+    """PERMISSION_DENIED: the token lacks the scope; metadata["required_scope"] names it."""
+
+
+class DeadlineExceededError(RosterError):
+    """DEADLINE_EXCEEDED: the call's deadline, or the server's ceiling, passed."""
+
+
 class UnavailableError(RosterError):
     """UNAVAILABLE (after the retry policy gave up)."""
 
@@ -62,6 +74,9 @@ _BY_CODE: dict[grpc.StatusCode, type[RosterError]] = {
     grpc.StatusCode.OUT_OF_RANGE: OutOfRangeError,
     grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhaustedError,
     grpc.StatusCode.UNAVAILABLE: UnavailableError,
+    grpc.StatusCode.UNAUTHENTICATED: UnauthenticatedError,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDeniedError,
+    grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
 }
 
 

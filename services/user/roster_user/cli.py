@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from roster_user import logs, server
 from roster_user.config import Settings, SettingsError, describe, environment
+from roster_user.telemetry import TracingConfig
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,12 +32,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     try:
         settings = Settings.load(environment(), rest)
+        tracing = TracingConfig.from_environment(environment())
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
     logs.configure(settings.log_level)
-    command = server.serve if args.command == "serve" else server.migrate
-    return asyncio.run(command(settings))
+    if args.command == "serve":
+        return asyncio.run(server.serve(settings, tracing))
+    return asyncio.run(server.migrate(settings))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ def _address(text: str) -> str:
     return text
 
 
+def _optional_address(text: str) -> str:
+    return text.strip() and _address(text.strip())
+
+
 def _database_url(text: str) -> str:
     scheme = urlsplit(text).scheme
     if scheme == "sqlite" and text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
@@ -59,6 +63,25 @@ def _log_level(text: str) -> str:
     if text.upper() not in _LOG_LEVELS:
         raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
     return text.upper()
+
+
+# Asymmetric JWS algorithms only: `none` and the HS* family (whose secret a
+# public key could be confused for) can never be allowed.
+_ASYMMETRIC_ALGORITHMS = (
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"
+)  # fmt: skip
+
+
+def _path(text: str) -> str:
+    return text.strip()
+
+
+def _algorithms(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in _ASYMMETRIC_ALGORITHMS]
+    if unknown or not names:
+        raise ValueError(f"must be a comma-separated list of {', '.join(_ASYMMETRIC_ALGORITHMS)}")
+    return names
 
 
 def setting(default: str, parse: Callable[[str], Any], help: str) -> Any:
@@ -129,6 +152,43 @@ class Settings:
     sqlite_readers: int = setting(
         "4", _positive_int, "SQLite reader threads (each with its own connection)"
     )
+    # Observability
+    metrics_address: str = setting(
+        "localhost:9464",
+        _optional_address,
+        "Prometheus /metrics endpoint, HOST:PORT (port 0 picks a free one; empty: off)",
+    )
+    # Security
+    tls_cert_file: str = setting(
+        "", _path, "PEM server certificate chain; with tls_key_file turns TLS on (empty: plaintext)"
+    )
+    tls_key_file: str = setting("", _path, "PEM private key of tls_cert_file")
+    tls_client_ca_file: str = setting(
+        "", _path, "PEM CA bundle; when set every client must present a certificate it signed"
+    )
+    auth_jwks_file: str = setting(
+        "", _path, "JSON Web Key Set verifying bearer tokens; when set, auth is on (empty: off)"
+    )
+    auth_issuer: str = setting("", str, "required `iss` of bearer tokens (required with auth)")
+    auth_audience: str = setting("", str, "required `aud` of bearer tokens (required with auth)")
+    auth_algorithms: tuple[str, ...] = setting(
+        "RS256,PS256,ES256,EdDSA", _algorithms, "JWS algorithms accepted (asymmetric only)"
+    )
+    auth_leeway_seconds: float = setting(
+        "30", _seconds, "clock skew tolerated when checking `exp` and `nbf`"
+    )
+    max_watch_streams_per_subject: int = setting(
+        "20", _positive_int, "open WatchUsers streams of one authenticated subject"
+    )
+    max_streams_per_connection: int = setting(
+        "100", _positive_int, "concurrent HTTP/2 streams one connection may open"
+    )
+    max_metadata_bytes: int = setting(
+        "16384", _positive_int, "largest request metadata (headers) accepted, in bytes"
+    )
+    max_call_seconds: float = setting(
+        "30", _seconds, "ceiling on one unary call; calls without a deadline or a longer one get it"
+    )
     # PostgreSQL
     database_pool_size: int = setting(
         "10", _positive_int, "PostgreSQL connections each process keeps open"
@@ -141,6 +201,17 @@ class Settings:
     database_statement_timeout_seconds: float = setting(
         "10", _seconds, "PostgreSQL cancels a statement running longer than this (0: never)"
     )
+
+    def __post_init__(self) -> None:
+        """Reject combinations of settings that cannot work, naming the variable to set."""
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            missing = "tls_key_file" if self.tls_cert_file else "tls_cert_file"
+            raise SettingsError(f"{env_name(missing)} is required for TLS")
+        if self.tls_client_ca_file and not self.tls_cert_file:
+            raise SettingsError("ROSTER_TLS_CERT_FILE is required with ROSTER_TLS_CLIENT_CA_FILE")
+        for needed in ("auth_issuer", "auth_audience"):
+            if self.auth_jwks_file and not getattr(self, needed):
+                raise SettingsError(f"{env_name(needed)} is required with ROSTER_AUTH_JWKS_FILE")
 
     @classmethod
     def load(cls, environ: Mapping[str, str], argv: Sequence[str] = ()) -> Settings:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from roster_user.domain.errors import DomainError, ResourceExhausted
+from roster_user.domain.errors import DomainError, Reason, ResourceExhausted, Unavailable
 from roster_user.domain.model import Change
 from roster_user.store.base import UserStore
 
@@ -32,10 +32,12 @@ class Subscription:
 
     def offer(self, change: Change) -> None:
         """Queue a change, or mark the watcher too slow instead of growing without bound."""
+        if self.overflowed:
+            return
         if self._queue.qsize() >= self._limit:
             self.overflowed = True
             self._queue.put_nowait(CLOSED)
-        elif not self.overflowed:
+        else:
             self._queue.put_nowait(change)
 
     def close(self) -> None:
@@ -68,6 +70,7 @@ class ChangeFeed:
         self._wake = asyncio.Event()
         self._position = 0
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
 
     @property
     def position(self) -> int:
@@ -90,6 +93,10 @@ class ChangeFeed:
 
     def subscribe(self) -> Subscription:
         """A new subscription receiving every change after the current position."""
+        if self._closed:
+            raise Unavailable(
+                "the server is shutting down; watch on another replica", reason=Reason.SHUTTING_DOWN
+            )
         if len(self._subscriptions) >= self._max_streams:
             raise ResourceExhausted("too many open watch streams; retry later")
         subscription = Subscription(self._position, self._buffer)
@@ -101,7 +108,8 @@ class ChangeFeed:
         self._subscriptions.discard(subscription)
 
     async def close(self) -> None:
-        """Stop tailing and end every subscription."""
+        """Stop tailing and end every subscription; later subscribers are refused."""
+        self._closed = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -28,6 +28,7 @@ class Running:
     in_flight: InFlight
     tasks: list[asyncio.Task[None]]
     flushers: list[Callable[[], Awaitable[None]]]
+    metrics_address: str = ""  # HOST:PORT bound by the metrics endpoint; empty when off
 
     @property
     def address(self) -> str:

@@ -7,29 +7,38 @@ import contextlib
 import logging
 import os
 import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
-from roster.user.v1 import user_service_pb2_grpc
-from roster_user import reflection, shutdown
+from roster.user.v1 import user_service_pb2, user_service_pb2_grpc
+from roster_user import reflection, shutdown, tls
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
+from roster_user.auth.interceptor import authenticator
 from roster_user.config import Settings
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.feed import ChangeFeed
 from roster_user.health import SERVICE, HealthServicer, Probes
+from roster_user.limits import CallLimits
+from roster_user.metrics import Metrics, serve_metrics
+from roster_user.rpc_metrics import RpcMetrics
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
+from roster_user.store.instrumented import InstrumentedStore
 from roster_user.store.postgres import PostgresStore
 from roster_user.store.postgres_connect import PostgresOptions
 from roster_user.store.sqlite import SqliteStore
+from roster_user.telemetry import Tracing, TracingConfig, current_tracer
 
 log = logging.getLogger(__name__)
 _PRUNE_SECONDS = 60.0
+# Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
+UNTRACED = (health.SERVICE_NAME, "grpc.reflection.")
 
 
 def make_store(settings: Settings) -> UserStore:
@@ -71,6 +80,10 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # Equal soft and hard limits: between them grpc rejects at random.
+        ("grpc.max_metadata_size", settings.max_metadata_bytes),
+        ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),
     ]
     if settings.max_connection_age_seconds:
         options += [
@@ -82,9 +95,14 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
     return options
 
 
-async def build_server(settings: Settings) -> Running:
+async def build_server(settings: Settings, tracing: TracingConfig | None = None) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one."""
-    store = make_store(settings)
+    # Security material is read first: a bad key file must not leave a store open.
+    auth = authenticator(settings)
+    credentials = tls.credentials(settings)
+    tracer = Tracing(tracing) if tracing is not None and tracing.enabled else None
+    metrics = Metrics()
+    store = InstrumentedStore(make_store(settings), current_tracer(tracer), metrics.store_query)
     await store.migrate()
     await store.open()
     feed = ChangeFeed(
@@ -94,10 +112,11 @@ async def build_server(settings: Settings) -> Running:
         max_streams=settings.max_watch_streams,
     )
     await feed.start()
+    metrics.watch_streams_from(lambda: feed.open_streams)
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
     in_flight = InFlight()
     server = grpc.aio.server(
-        interceptors=[ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs)],
+        interceptors=interceptors(settings, tracer, metrics, in_flight, auth),
         options=server_options(settings),
     )
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
@@ -106,12 +125,56 @@ async def build_server(settings: Settings) -> Running:
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     if settings.reflection:
         reflection.enable(server, (SERVICE, health.SERVICE_NAME))
-    port = server.add_insecure_port(settings.listen_address)
+    port = tls.bind(server, settings.listen_address, credentials)
+    flushers: list[Callable[[], Awaitable[None]]] = []
+    if tracer is not None:
+        flushers.append(tracer.flush)
+    metrics_address = ""
+    if settings.metrics_address:
+        # Before the gRPC server starts, so that a scrape works once it serves;
+        # closed last in shutdown, so the drain itself can be watched.
+        endpoint = serve_metrics(metrics, settings.metrics_address)
+        flushers.append(endpoint.close)
+        metrics_address = endpoint.address
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
     tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
-    return Running(settings, server, port, store, feed, probes, in_flight, tasks, flushers=[])
+    return Running(
+        settings, server, port, store, feed, probes, in_flight, tasks, flushers, metrics_address
+    )
+
+
+def interceptors(
+    settings: Settings,
+    tracing: Tracing | None,
+    metrics: Metrics,
+    in_flight: InFlight,
+    auth: grpc.aio.ServerInterceptor | None = None,
+) -> list[grpc.aio.ServerInterceptor]:
+    """Outermost first: the server span, metrics, authentication, the error boundary, limits.
+
+    Metrics sit inside the span so the latency exemplar names its trace, and
+    outside the boundary so they count the status the boundary chose. They are
+    outside authentication too, so refused calls are counted; a refused call
+    never reaches the boundary or a handler. Per-call limits sit inside the
+    boundary, which reports what they raise.
+    """
+    services = [user_service_pb2.DESCRIPTOR.services_by_name["UserService"]]
+    limits = CallLimits(
+        frozenset({SERVICE}),
+        max_call_seconds=settings.max_call_seconds,
+        max_streams_per_subject=settings.max_watch_streams_per_subject,
+    )
+    chain: list[grpc.aio.ServerInterceptor] = [
+        RpcMetrics(metrics, services),
+        *([auth] if auth is not None else []),
+        ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs),
+        limits,
+    ]
+    if tracing is not None:
+        chain.insert(0, tracing.server_interceptor(UNTRACED))
+    return chain
 
 
 async def _prune(store: UserStore, keep: int) -> None:
@@ -121,7 +184,7 @@ async def _prune(store: UserStore, keep: int) -> None:
             await store.prune_changes(keep)
 
 
-async def serve(settings: Settings) -> int:
+async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then drain; a second signal exits at once."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -136,7 +199,7 @@ async def serve(settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
     try:
-        running = await build_server(settings)
+        running = await build_server(settings, tracing)
     except (RuntimeError, DomainError, OSError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1

@@ -8,6 +8,7 @@ import logging
 from roster_user.runtime import Running
 
 log = logging.getLogger(__name__)
+_MIN_FLUSH_SECONDS = 1.0
 
 
 async def drain(running: Running) -> None:
@@ -27,6 +28,7 @@ async def drain(running: Running) -> None:
         "shutdown: stopping server",
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
     )
+    stop_began = asyncio.get_running_loop().time()
     await running.server.stop(settings.shutdown_grace_seconds)
     # grpc.aio's stop() can return before cancelled handlers have unwound
     # (grpc/grpc#37239); their store work must finish before the store closes.
@@ -39,7 +41,14 @@ async def drain(running: Running) -> None:
     await asyncio.gather(*running.tasks, return_exceptions=True)
     log.info("shutdown: closing store", extra={"step": 6})
     await running.store.close()
-    log.info("shutdown: flushing telemetry", extra={"step": 7})
+    # Telemetry gets what is left of the grace (at least a second), so that an
+    # unreachable collector cannot push the exit past the pod's termination budget.
+    spent = asyncio.get_running_loop().time() - stop_began
+    budget = max(settings.shutdown_grace_seconds - spent, _MIN_FLUSH_SECONDS)
+    log.info("shutdown: flushing telemetry", extra={"step": 7, "seconds": round(budget, 3)})
     for flush in running.flushers:
-        await flush()
+        try:
+            await asyncio.wait_for(flush(), budget)
+        except TimeoutError:
+            log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import grpc
 from google.protobuf.message import DecodeError
+from opentelemetry import trace
 
 from roster_user.api.errors import internal_status, to_status
 from roster_user.domain.errors import DomainError, InvalidArgument, Reason, ResourceExhausted
@@ -26,12 +27,14 @@ class InFlight:
 
     def __init__(self) -> None:
         self.count = 0
+        self.started = 0  # handlers ever started: proves a refused call never reached one
         self._idle = asyncio.Event()
         self._idle.set()
 
     def enter(self) -> None:
         """A handler started."""
         self.count += 1
+        self.started += 1
         self._idle.clear()
 
     def leave(self) -> None:
@@ -59,6 +62,10 @@ async def fail(
             exc_info=error,
             extra={"correlation_id": correlation_id, "grpc_method": method},
         )
+        # The detail goes to the trace as well as the log; the caller gets only the id.
+        span = trace.get_current_span()
+        span.record_exception(error)
+        span.set_attribute("roster.correlation_id", correlation_id)
         status = internal_status(correlation_id)
     await context.abort(status.code, status.details, status.trailing_metadata)
     raise AssertionError("abort returned")  # pragma: no cover

@@ -10,15 +10,18 @@ from grpc_status import rpc_status
 from roster.user.v1 import error_reason_pb2
 from roster_user.domain.errors import (
     AlreadyExists,
+    DeadlineExceeded,
     DomainError,
     EtagMismatch,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
     OutOfRange,
+    PermissionDenied,
     Reason,
     ResourceError,
     ResourceExhausted,
+    Unauthenticated,
     Unavailable,
 )
 
@@ -34,6 +37,9 @@ STATUS_CODES: dict[type[DomainError], grpc.StatusCode] = {
     OutOfRange: grpc.StatusCode.OUT_OF_RANGE,
     ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
     Unavailable: grpc.StatusCode.UNAVAILABLE,
+    Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    DeadlineExceeded: grpc.StatusCode.DEADLINE_EXCEEDED,
 }
 
 

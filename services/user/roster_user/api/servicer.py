@@ -19,7 +19,7 @@ from roster_user.domain.errors import (
     ResourceExhausted,
     Unavailable,
 )
-from roster_user.feed import ChangeFeed, Closed
+from roster_user.feed import ChangeFeed, Closed, Subscription
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _BACKLOG_BATCH = 500
@@ -124,7 +124,9 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         finally:
             self._feed.unsubscribe(subscription)
 
-    async def _live(self, subscription: Any, position: int) -> AsyncIterator[pb.WatchUsersResponse]:
+    async def _live(
+        self, subscription: Subscription, position: int
+    ) -> AsyncIterator[pb.WatchUsersResponse]:
         while True:
             item = await subscription.next(self._bookmark_seconds)
             if item is None:

@@ -25,6 +25,9 @@ class Reason(enum.StrEnum):
     STORE_UNAVAILABLE = "ERROR_REASON_STORE_UNAVAILABLE"
     SHUTTING_DOWN = "ERROR_REASON_SHUTTING_DOWN"
     INTERNAL = "ERROR_REASON_INTERNAL"
+    UNAUTHENTICATED = "ERROR_REASON_UNAUTHENTICATED"
+    PERMISSION_DENIED = "ERROR_REASON_PERMISSION_DENIED"
+    DEADLINE_EXCEEDED = "ERROR_REASON_DEADLINE_EXCEEDED"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -123,3 +126,21 @@ class Unavailable(DomainError):
     """The service cannot serve now (store down, shutting down); retrying may succeed."""
 
     default_reason = Reason.STORE_UNAVAILABLE
+
+
+class Unauthenticated(DomainError):
+    """The call has no valid credentials; the message never says which check failed."""
+
+    default_reason = Reason.UNAUTHENTICATED
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not call this method."""
+
+    default_reason = Reason.PERMISSION_DENIED
+
+
+class DeadlineExceeded(DomainError):
+    """The call ran past the server's ceiling for one call."""
+
+    default_reason = Reason.DEADLINE_EXCEEDED

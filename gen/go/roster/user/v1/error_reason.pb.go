@@ -76,6 +76,19 @@ const (
 	// ERROR_REASON_INTERNAL (INTERNAL): an unexpected failure; the metadata key
 	// `correlation_id` matches the server's log line.
 	ErrorReason_ERROR_REASON_INTERNAL ErrorReason = 16
+	// ERROR_REASON_UNAUTHENTICATED (UNAUTHENTICATED): the call carries no
+	// bearer token, or its token is not valid here (signature, issuer,
+	// audience, expiry); a watch stream also ends with it when its token
+	// expires. Obtain a fresh token and retry.
+	ErrorReason_ERROR_REASON_UNAUTHENTICATED ErrorReason = 17
+	// ERROR_REASON_PERMISSION_DENIED (PERMISSION_DENIED): the token is valid
+	// but its `scope` claim lacks the scope the method needs; the metadata key
+	// `required_scope` names it when the method has one.
+	ErrorReason_ERROR_REASON_PERMISSION_DENIED ErrorReason = 18
+	// ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
+	// the server's ceiling for one call, which applies when the caller set no
+	// deadline or a longer one; the metadata key `max_seconds` gives it.
+	ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED ErrorReason = 19
 )
 
 // Enum value maps for ErrorReason.
@@ -98,6 +111,9 @@ var (
 		14: "ERROR_REASON_STORE_UNAVAILABLE",
 		15: "ERROR_REASON_SHUTTING_DOWN",
 		16: "ERROR_REASON_INTERNAL",
+		17: "ERROR_REASON_UNAUTHENTICATED",
+		18: "ERROR_REASON_PERMISSION_DENIED",
+		19: "ERROR_REASON_DEADLINE_EXCEEDED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":           0,
@@ -117,6 +133,9 @@ var (
 		"ERROR_REASON_STORE_UNAVAILABLE":     14,
 		"ERROR_REASON_SHUTTING_DOWN":         15,
 		"ERROR_REASON_INTERNAL":              16,
+		"ERROR_REASON_UNAUTHENTICATED":       17,
+		"ERROR_REASON_PERMISSION_DENIED":     18,
+		"ERROR_REASON_DEADLINE_EXCEEDED":     19,
 	}
 )
 
@@ -151,7 +170,7 @@ var File_roster_user_v1_error_reason_proto protoreflect.FileDescriptor
 
 const file_roster_user_v1_error_reason_proto_rawDesc = "" +
 	"\n" +
-	"!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\xd9\x04\n" +
+	"!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\xc3\x05\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dERROR_REASON_INVALID_ARGUMENT\x10\x01\x12$\n" +
@@ -170,7 +189,10 @@ const file_roster_user_v1_error_reason_proto_rawDesc = "" +
 	"\x1eERROR_REASON_TOO_MANY_REQUESTS\x10\r\x12\"\n" +
 	"\x1eERROR_REASON_STORE_UNAVAILABLE\x10\x0e\x12\x1e\n" +
 	"\x1aERROR_REASON_SHUTTING_DOWN\x10\x0f\x12\x19\n" +
-	"\x15ERROR_REASON_INTERNAL\x10\x10BQ\n" +
+	"\x15ERROR_REASON_INTERNAL\x10\x10\x12 \n" +
+	"\x1cERROR_REASON_UNAUTHENTICATED\x10\x11\x12\"\n" +
+	"\x1eERROR_REASON_PERMISSION_DENIED\x10\x12\x12\"\n" +
+	"\x1eERROR_REASON_DEADLINE_EXCEEDED\x10\x13BQ\n" +
 	"\x12dev.roster.user.v1B\x10ErrorReasonProtoP\x01Z'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3"
 
 var (

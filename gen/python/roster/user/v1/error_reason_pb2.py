@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\xd9\x04\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x45RROR_REASON_INVALID_ARGUMENT\x10\x01\x12$\n ERROR_REASON_UNDECODABLE_REQUEST\x10\x02\x12#\n\x1f\x45RROR_REASON_INVALID_PAGE_TOKEN\x10\x03\x12\x1f\n\x1b\x45RROR_REASON_INVALID_FILTER\x10\x04\x12\x1f\n\x1b\x45RROR_REASON_USER_NOT_FOUND\x10\x05\x12$\n ERROR_REASON_USER_ALREADY_EXISTS\x10\x06\x12%\n!ERROR_REASON_EMAIL_ALREADY_IN_USE\x10\x07\x12\x1e\n\x1a\x45RROR_REASON_ETAG_MISMATCH\x10\x08\x12\x1d\n\x19\x45RROR_REASON_USER_DELETED\x10\t\x12\"\n\x1e\x45RROR_REASON_REQUEST_ID_REUSED\x10\n\x12&\n\"ERROR_REASON_REVISION_NOT_RETAINED\x10\x0b\x12!\n\x1d\x45RROR_REASON_WATCHER_TOO_SLOW\x10\x0c\x12\"\n\x1e\x45RROR_REASON_TOO_MANY_REQUESTS\x10\r\x12\"\n\x1e\x45RROR_REASON_STORE_UNAVAILABLE\x10\x0e\x12\x1e\n\x1a\x45RROR_REASON_SHUTTING_DOWN\x10\x0f\x12\x19\n\x15\x45RROR_REASON_INTERNAL\x10\x10\x42Q\n\x12\x64\x65v.roster.user.v1B\x10\x45rrorReasonProtoP\x01Z\'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\xc3\x05\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x45RROR_REASON_INVALID_ARGUMENT\x10\x01\x12$\n ERROR_REASON_UNDECODABLE_REQUEST\x10\x02\x12#\n\x1f\x45RROR_REASON_INVALID_PAGE_TOKEN\x10\x03\x12\x1f\n\x1b\x45RROR_REASON_INVALID_FILTER\x10\x04\x12\x1f\n\x1b\x45RROR_REASON_USER_NOT_FOUND\x10\x05\x12$\n ERROR_REASON_USER_ALREADY_EXISTS\x10\x06\x12%\n!ERROR_REASON_EMAIL_ALREADY_IN_USE\x10\x07\x12\x1e\n\x1a\x45RROR_REASON_ETAG_MISMATCH\x10\x08\x12\x1d\n\x19\x45RROR_REASON_USER_DELETED\x10\t\x12\"\n\x1e\x45RROR_REASON_REQUEST_ID_REUSED\x10\n\x12&\n\"ERROR_REASON_REVISION_NOT_RETAINED\x10\x0b\x12!\n\x1d\x45RROR_REASON_WATCHER_TOO_SLOW\x10\x0c\x12\"\n\x1e\x45RROR_REASON_TOO_MANY_REQUESTS\x10\r\x12\"\n\x1e\x45RROR_REASON_STORE_UNAVAILABLE\x10\x0e\x12\x1e\n\x1a\x45RROR_REASON_SHUTTING_DOWN\x10\x0f\x12\x19\n\x15\x45RROR_REASON_INTERNAL\x10\x10\x12 \n\x1c\x45RROR_REASON_UNAUTHENTICATED\x10\x11\x12\"\n\x1e\x45RROR_REASON_PERMISSION_DENIED\x10\x12\x12\"\n\x1e\x45RROR_REASON_DEADLINE_EXCEEDED\x10\x13\x42Q\n\x12\x64\x65v.roster.user.v1B\x10\x45rrorReasonProtoP\x01Z\'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\022dev.roster.user.v1B\020ErrorReasonProtoP\001Z\'roster.dev/gen/go/roster/user/v1;userv1'
   _globals['_ERRORREASON']._serialized_start=54
-  _globals['_ERRORREASON']._serialized_end=655
+  _globals['_ERRORREASON']._serialized_end=761
 # @@protoc_insertion_point(module_scope)

@@ -86,6 +86,22 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     """ERROR_REASON_INTERNAL (INTERNAL): an unexpected failure; the metadata key
     `correlation_id` matches the server's log line.
     """
+    ERROR_REASON_UNAUTHENTICATED: _ErrorReason.ValueType  # 17
+    """ERROR_REASON_UNAUTHENTICATED (UNAUTHENTICATED): the call carries no
+    bearer token, or its token is not valid here (signature, issuer,
+    audience, expiry); a watch stream also ends with it when its token
+    expires. Obtain a fresh token and retry.
+    """
+    ERROR_REASON_PERMISSION_DENIED: _ErrorReason.ValueType  # 18
+    """ERROR_REASON_PERMISSION_DENIED (PERMISSION_DENIED): the token is valid
+    but its `scope` claim lacks the scope the method needs; the metadata key
+    `required_scope` names it when the method has one.
+    """
+    ERROR_REASON_DEADLINE_EXCEEDED: _ErrorReason.ValueType  # 19
+    """ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
+    the server's ceiling for one call, which applies when the caller set no
+    deadline or a longer one; the metadata key `max_seconds` gives it.
+    """
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason is the `reason` of the `google.rpc.ErrorInfo` that every error
@@ -156,5 +172,21 @@ streams end with it and resume on another replica.
 ERROR_REASON_INTERNAL: ErrorReason.ValueType  # 16
 """ERROR_REASON_INTERNAL (INTERNAL): an unexpected failure; the metadata key
 `correlation_id` matches the server's log line.
+"""
+ERROR_REASON_UNAUTHENTICATED: ErrorReason.ValueType  # 17
+"""ERROR_REASON_UNAUTHENTICATED (UNAUTHENTICATED): the call carries no
+bearer token, or its token is not valid here (signature, issuer,
+audience, expiry); a watch stream also ends with it when its token
+expires. Obtain a fresh token and retry.
+"""
+ERROR_REASON_PERMISSION_DENIED: ErrorReason.ValueType  # 18
+"""ERROR_REASON_PERMISSION_DENIED (PERMISSION_DENIED): the token is valid
+but its `scope` claim lacks the scope the method needs; the metadata key
+`required_scope` names it when the method has one.
+"""
+ERROR_REASON_DEADLINE_EXCEEDED: ErrorReason.ValueType  # 19
+"""ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
+the server's ceiling for one call, which applies when the caller set no
+deadline or a longer one; the metadata key `max_seconds` gives it.
 """
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015

@@ -168,6 +168,37 @@ public enum ErrorReason
    * <code>ERROR_REASON_INTERNAL = 16;</code>
    */
   ERROR_REASON_INTERNAL(16),
+  /**
+   * <pre>
+   * ERROR_REASON_UNAUTHENTICATED (UNAUTHENTICATED): the call carries no
+   * bearer token, or its token is not valid here (signature, issuer,
+   * audience, expiry); a watch stream also ends with it when its token
+   * expires. Obtain a fresh token and retry.
+   * </pre>
+   *
+   * <code>ERROR_REASON_UNAUTHENTICATED = 17;</code>
+   */
+  ERROR_REASON_UNAUTHENTICATED(17),
+  /**
+   * <pre>
+   * ERROR_REASON_PERMISSION_DENIED (PERMISSION_DENIED): the token is valid
+   * but its `scope` claim lacks the scope the method needs; the metadata key
+   * `required_scope` names it when the method has one.
+   * </pre>
+   *
+   * <code>ERROR_REASON_PERMISSION_DENIED = 18;</code>
+   */
+  ERROR_REASON_PERMISSION_DENIED(18),
+  /**
+   * <pre>
+   * ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
+   * the server's ceiling for one call, which applies when the caller set no
+   * deadline or a longer one; the metadata key `max_seconds` gives it.
+   * </pre>
+   *
+   * <code>ERROR_REASON_DEADLINE_EXCEEDED = 19;</code>
+   */
+  ERROR_REASON_DEADLINE_EXCEEDED(19),
   UNRECOGNIZED(-1),
   ;
 
@@ -331,6 +362,37 @@ public enum ErrorReason
    * <code>ERROR_REASON_INTERNAL = 16;</code>
    */
   public static final int ERROR_REASON_INTERNAL_VALUE = 16;
+  /**
+   * <pre>
+   * ERROR_REASON_UNAUTHENTICATED (UNAUTHENTICATED): the call carries no
+   * bearer token, or its token is not valid here (signature, issuer,
+   * audience, expiry); a watch stream also ends with it when its token
+   * expires. Obtain a fresh token and retry.
+   * </pre>
+   *
+   * <code>ERROR_REASON_UNAUTHENTICATED = 17;</code>
+   */
+  public static final int ERROR_REASON_UNAUTHENTICATED_VALUE = 17;
+  /**
+   * <pre>
+   * ERROR_REASON_PERMISSION_DENIED (PERMISSION_DENIED): the token is valid
+   * but its `scope` claim lacks the scope the method needs; the metadata key
+   * `required_scope` names it when the method has one.
+   * </pre>
+   *
+   * <code>ERROR_REASON_PERMISSION_DENIED = 18;</code>
+   */
+  public static final int ERROR_REASON_PERMISSION_DENIED_VALUE = 18;
+  /**
+   * <pre>
+   * ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
+   * the server's ceiling for one call, which applies when the caller set no
+   * deadline or a longer one; the metadata key `max_seconds` gives it.
+   * </pre>
+   *
+   * <code>ERROR_REASON_DEADLINE_EXCEEDED = 19;</code>
+   */
+  public static final int ERROR_REASON_DEADLINE_EXCEEDED_VALUE = 19;
 
 
   public final int getNumber() {
@@ -374,6 +436,9 @@ public enum ErrorReason
       case 14: return ERROR_REASON_STORE_UNAVAILABLE;
       case 15: return ERROR_REASON_SHUTTING_DOWN;
       case 16: return ERROR_REASON_INTERNAL;
+      case 17: return ERROR_REASON_UNAUTHENTICATED;
+      case 18: return ERROR_REASON_PERMISSION_DENIED;
+      case 19: return ERROR_REASON_DEADLINE_EXCEEDED;
       default: return null;
     }
   }

@@ -1,0 +1,1 @@
+"""Bearer-token authentication and per-method authorization for the gRPC server."""

@@ -1,0 +1,39 @@
+"""Which scope each method needs, and which services need no credentials at all."""
+
+from __future__ import annotations
+
+from grpc_health.v1 import health
+from grpc_reflection.v1alpha import reflection as reflection_v1alpha
+
+from roster_user.health import SERVICE
+from roster_user.reflection import V1_SERVICE
+
+READ = "users.read"
+WRITE = "users.write"
+
+# Probes and contract discovery must work without credentials (kubelet, grpcurl);
+# reflection is turned off with ROSTER_REFLECTION=false when it should not be public.
+OPEN_SERVICES = frozenset({health.SERVICE_NAME, reflection_v1alpha.SERVICE_NAME, V1_SERVICE})
+
+# Every method of UserService by full path; a method missing here is denied.
+_BY_NAME = {
+    "GetUser": READ,
+    "BatchGetUsers": READ,
+    "ListUsers": READ,
+    "WatchUsers": READ,
+    "CreateUser": WRITE,
+    "UpdateUser": WRITE,
+    "DeleteUser": WRITE,
+    "UndeleteUser": WRITE,
+}
+REQUIRED_SCOPES = {f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()}
+
+
+def is_open(method: str) -> bool:
+    """Whether `method` (a full path, /package.Service/Method) needs no credentials."""
+    return method.split("/")[1] in OPEN_SERVICES if method.count("/") == 2 else False
+
+
+def required_scope(method: str) -> str | None:
+    """The scope `method` needs, or None when no scope allows it."""
+    return REQUIRED_SCOPES.get(method)

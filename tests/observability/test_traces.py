@@ -1,0 +1,191 @@
+"""Server spans reach a real OTLP receiver: one per RPC, continuing the caller's trace."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from opentelemetry.proto.trace.v1 import trace_pb2
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from roster_client import NotFoundError, RosterError, UserClient
+from tests.conftest import a_user
+from tests.monitoring.scrape import free_port
+from tests.observability.conftest import SERVER_SERVICE_NAME
+from tests.observability.receiver import ReceivedSpan, Receiver
+from tests.processes import server_process
+
+USERS = "/roster.user.v1.UserService/"
+SERVER = trace_pb2.Span.SpanKind.SPAN_KIND_SERVER
+OK, NOT_FOUND = grpc.StatusCode.OK.value[0], grpc.StatusCode.NOT_FOUND.value[0]
+
+
+def server_spans(spans: list[ReceivedSpan]) -> list[ReceivedSpan]:
+    """The server process's RPC spans, oldest first."""
+    found = [s for s in spans if s.service_name == SERVER_SERVICE_NAME and s.span.kind == SERVER]
+    return sorted(found, key=lambda s: s.span.start_time_unix_nano)
+
+
+def has_rpcs(count: int) -> Callable[[list[ReceivedSpan]], bool]:
+    """A condition: at least `count` server spans arrived."""
+    return lambda spans: len(server_spans(spans)) >= count
+
+
+async def test_each_rpc_continues_the_callers_trace_in_one_server_span_with_its_status(
+    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], tmp_path: Path
+) -> None:
+    provider, exported = client_spans
+    async with server_process(tmp_path / "roster.db") as server:
+        address = await server.address()
+        async with UserClient(address, tracer_provider=provider) as client:
+            with provider.get_tracer("test").start_as_current_span("caller") as caller:
+                user = await client.create_user(a_user(1))
+                await client.get_user(user.name)
+                with pytest.raises(NotFoundError):
+                    await client.get_user("users/missing")
+                await client.list_users()
+        spans = server_spans(await traced.wait_for(has_rpcs(4), "4 server spans"))
+    caller_trace = format(caller.get_span_context().trace_id, "032x")
+    client_names = {
+        format(s.context.span_id, "016x"): s.name for s in exported.get_finished_spans()
+    }
+    assert [(s.name, s.attributes["rpc.grpc.status_code"]) for s in spans] == [
+        (USERS + "CreateUser", OK),
+        (USERS + "GetUser", OK),
+        (USERS + "GetUser", NOT_FOUND),
+        (USERS + "ListUsers", OK),
+    ]
+    assert {s.trace_id for s in spans} == {caller_trace}
+    assert [client_names.get(s.parent_span_id) for s in spans] == [s.name for s in spans]
+
+
+async def test_server_spans_carry_the_method_and_the_peer(traced: Receiver, tmp_path: Path) -> None:
+    async with server_process(tmp_path / "roster.db") as server:
+        async with UserClient(await server.address()) as client:
+            with pytest.raises(NotFoundError):
+                await client.get_user("users/missing")
+        [span] = server_spans(await traced.wait_for(has_rpcs(1), "a server span"))
+    attributes = span.attributes
+    assert attributes["rpc.system"] == "grpc"
+    assert attributes["rpc.service"] == "roster.user.v1.UserService"
+    assert attributes["rpc.method"] == "GetUser"
+    assert attributes["net.peer.ip"] == "127.0.0.1"
+    assert span.span.status.code == trace_pb2.Status.StatusCode.STATUS_CODE_UNSET
+
+
+async def test_health_checks_and_reflection_leave_no_spans(
+    traced: Receiver, tmp_path: Path
+) -> None:
+    async with server_process(tmp_path / "roster.db") as server:
+        address = await server.address()
+        async with grpc.aio.insecure_channel(address) as channel:
+            # Typed loosely: the stubs' types describe the blocking channel.
+            health: Any = health_pb2_grpc.HealthStub(channel)
+            for service in ("", "liveness", "roster.user.v1.UserService"):
+                await health.Check(health_pb2.HealthCheckRequest(service=service))
+            reflection: Any = reflection_pb2_grpc.ServerReflectionStub(channel)  # type: ignore[arg-type]
+            ask = reflection_pb2.ServerReflectionRequest(list_services="")
+            async for _ in reflection.ServerReflectionInfo(iter([ask])):
+                pass
+        # Exported after the probes' spans would have been: the queue is first in, first out.
+        async with UserClient(address) as client:
+            with pytest.raises(NotFoundError):
+                await client.get_user("users/missing")
+        spans = await traced.wait_for(has_rpcs(1), "the GetUser span")
+    assert [s.name for s in server_spans(spans)] == [USERS + "GetUser"]
+    assert not [s.name for s in spans if "grpc." in s.name]
+
+
+async def test_database_work_is_a_child_span_naming_only_the_statement_kind(
+    traced: Receiver, tmp_path: Path
+) -> None:
+    secret = {"user_id": "private-person", "email": "private.person@example.com"}
+    async with server_process(tmp_path / "roster.db") as server:
+        async with UserClient(await server.address()) as client:
+            await client.create_user(
+                a_user(email=secret["email"], display_name="Private Person"),
+                user_id=secret["user_id"],
+            )
+
+        def inserted(spans: list[ReceivedSpan]) -> bool:
+            return any(s.name == "INSERT users" for s in spans) and bool(server_spans(spans))
+
+        spans = await traced.wait_for(inserted, "the CreateUser and INSERT spans")
+    [rpc] = server_spans(spans)
+    [insert] = [s for s in spans if s.name == "INSERT users"]
+    assert (insert.trace_id, insert.parent_span_id) == (rpc.trace_id, rpc.span_id)
+    assert insert.attributes["db.operation.name"] == "INSERT"
+    assert insert.attributes["db.system.name"] == "sqlite"
+    everything = " ".join(str(s.span) for s in spans)
+    assert "private" not in everything.lower()
+
+
+async def test_spans_buffered_at_sigterm_are_exported_before_the_process_exits(
+    traced: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ten minutes: without the shutdown flush these spans would never leave.
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")
+    async with server_process(tmp_path / "roster.db", drain_seconds="0") as server:
+        async with UserClient(await server.address()) as client:
+            for _ in range(3):
+                with pytest.raises(NotFoundError):
+                    await client.get_user("users/missing")
+        buffered = list(traced.spans)
+        server.send(signal.SIGTERM)
+        await server.wait_for_log("shutdown: complete")
+        # The server logs this only after its export call was answered.
+        exported = server_spans(traced.spans)
+        code = await server.exit_code()
+    assert buffered == []
+    assert [s.name for s in exported] == [USERS + "GetUser"] * 3
+    assert code == 0
+
+
+async def test_an_unreachable_collector_is_given_up_on_within_the_grace_and_the_exit_is_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")
+    async with server_process(
+        tmp_path / "roster.db", drain_seconds="0", shutdown_grace_seconds="1"
+    ) as server:
+        async with UserClient(await server.address()) as client:
+            with pytest.raises(NotFoundError):
+                await client.get_user("users/missing")
+        server.send(signal.SIGTERM)
+        code = await server.exit_code()
+    messages = [entry.get("message") for entry in server.logs]
+    # The exporter retries for longer than the grace; the sequence stops waiting for it.
+    assert "telemetry not flushed within the shutdown grace" in messages
+    assert messages[-1] == "shutdown: complete"
+    assert code == 0
+
+
+async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trace(
+    traced: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
+    database = tmp_path / "roster.db"
+    async with server_process(database, drain_seconds="0") as server:
+        async with UserClient(await server.address()) as client:
+            await client.create_user(a_user(1), user_id="corrupt")
+            with sqlite3.connect(database) as db:  # a row no code path can write
+                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
+            with pytest.raises(RosterError):
+                await client.get_user("users/corrupt")
+        logged = await server.wait_for_log(f"unhandled error in {USERS}GetUser")
+        server.send(signal.SIGTERM)
+        code = await server.exit_code()
+    # Exit flushes whatever was buffered, so an empty receiver means nothing was recorded.
+    assert traced.spans == []
+    assert len(logged["trace_id"]) == 32
+    assert code == 0
