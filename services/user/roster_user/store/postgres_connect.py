@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -22,8 +23,8 @@ Conn = psycopg.AsyncConnection[DictRow]
 # connection instead of the full connect timeout: RPCs fail fast with
 # UNAVAILABLE (and clients retry elsewhere or later) rather than piling up.
 _OUTAGE_WAIT_SECONDS = 0.25
-# Readiness must answer within the probe's own timeout.
-_PROBE_WAIT_SECONDS = 1.0
+# Readiness must answer within the probe's own timeout (at least 1 s).
+_PROBE_WAIT_SECONDS = 0.3
 # How long the pool retries a lost connection before giving the slot up and
 # re-growing on demand; it bounds the back-off between attempts, and so how
 # long after the database returns the pool notices.
@@ -117,23 +118,42 @@ class ConnectionSource:
         self._reachable = True
 
     async def probe(self, sql: str) -> object:
-        """The single value `sql` returns, borrowing a connection with a short wait."""
+        """The single value `sql` returns: from a pooled connection, else a direct one.
+
+        A pool busy with load has no connection to spare within the short wait;
+        that says nothing about the database, so a direct connection decides.
+        """
         try:
             async with self._pool.connection(timeout=_PROBE_WAIT_SECONDS) as conn:
-                cur = await conn.execute(sql)
-                row = await cur.fetchone()
+                row = await (await conn.execute(sql)).fetchone()
+        except PoolTimeout:
+            row = await self._probe_directly(sql)
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            self._reachable = False
-            raise self._failed(exc) from exc
+            raise self._failed(exc, lost=True) from exc
         self._reachable = True
         return None if row is None else next(iter(row.values()))
 
-    def _failed(self, exc: psycopg.Error) -> Unavailable:
+    async def _probe_directly(self, sql: str) -> DictRow | None:
+        try:
+            async with await psycopg.AsyncConnection.connect(
+                self._options.url, **self._options.connect_kwargs()
+            ) as conn:
+                return await (await conn.execute(sql)).fetchone()
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise self._failed(exc, lost=True) from exc
+        except asyncio.CancelledError:
+            # The readiness probe gave up waiting: as good as unreachable.
+            self._reachable = False
+            raise
+
+    def _failed(self, exc: psycopg.Error, *, lost: bool = False) -> Unavailable:
         # Only lost or refused connections mean the database is down: a pool
         # busy with load or a statement timeout says nothing about reachability.
         sqlstate = exc.sqlstate or ""
-        lost = isinstance(exc, psycopg.InterfaceError) or (
-            not isinstance(exc, PoolTimeout) and (not sqlstate or sqlstate[:2] == "08")
+        lost = (
+            lost
+            or isinstance(exc, psycopg.InterfaceError)
+            or (not isinstance(exc, PoolTimeout) and (not sqlstate or sqlstate[:2] == "08"))
         )
         # Administrator or crash shutdown of the server (not 57014, a timeout).
         lost = lost or sqlstate in ("57P01", "57P02", "57P03")
