@@ -39,6 +39,9 @@ def settings(database_url: str) -> Settings:
         health_check_seconds=0.2,
         watch_poll_seconds=0.05,
         metrics_address="127.0.0.1:0",
+        # Some tests send a few hundred calls at once on one channel; the
+        # per-connection stream limit has its own tests in tests/security.
+        max_streams_per_connection=1000,
     )
 
 
