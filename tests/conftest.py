@@ -1,4 +1,4 @@
-"""Shared fixtures: a real server on port 0 over a real SQLite file, and clients for it."""
+"""Shared fixtures: a real server on port 0 over SQLite and PostgreSQL, and clients for it."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from roster_user import shutdown
 from roster_user.config import Settings
 from roster_user.runtime import Running
 from roster_user.server import build_server
+from tests.postgres_server import postgres_cluster, postgres_url
+
+__all__ = ["postgres_cluster", "postgres_url"]
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database for one test (more backends join the params)."""
-    assert request.param == "sqlite"
+    """A fresh, empty database for one test, on each backend in turn."""
+    if request.param == "postgresql":
+        # Only PostgreSQL tests start the session's private cluster.
+        return str(request.getfixturevalue("postgres_url"))
     return f"sqlite:///{tmp_path / 'roster.db'}"
 
 
@@ -34,6 +39,9 @@ def settings(database_url: str) -> Settings:
         health_check_seconds=0.2,
         watch_poll_seconds=0.05,
         metrics_address="127.0.0.1:0",
+        # Some tests send a few hundred calls at once on one channel; the
+        # per-connection stream limit has its own tests in tests/security.
+        max_streams_per_connection=1000,
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from roster_user import shutdown
@@ -43,6 +44,9 @@ async def test_health_list_reports_every_probe_name(server: Running) -> None:
     assert set(response.statuses) == {*READINESS, "liveness"}
 
 
+@pytest.mark.parametrize(
+    "database_url", ["sqlite"], indirect=True
+)  # hides the SQLite file; tests/postgres stops PostgreSQL
 async def test_an_unreachable_database_turns_readiness_off_but_not_liveness_and_it_recovers(
     server: Running, database_url: str
 ) -> None:

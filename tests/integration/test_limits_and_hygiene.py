@@ -20,6 +20,7 @@ from tests.health_probe import SERVING, status
 from tests.waiting import until
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_calls_beyond_the_concurrency_limit_are_refused_while_others_finish(
     settings: Settings, database_url: str
 ) -> None:
@@ -40,6 +41,7 @@ async def test_calls_beyond_the_concurrency_limit_are_refused_while_others_finis
         await shutdown.drain(running)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_an_unexpected_failure_is_internal_with_only_a_correlation_id_that_the_log_shares(
     client: UserClient, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -62,6 +64,7 @@ async def test_an_unexpected_failure_is_internal_with_only_a_correlation_id_that
     assert logged[0].exc_info is not None
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_the_server_stays_healthy_after_an_internal_error(
     client: UserClient, server: object, database_url: str
 ) -> None:

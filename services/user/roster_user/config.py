@@ -195,6 +195,18 @@ class Settings:
     max_call_seconds: float = setting(
         "30", _seconds, "ceiling on one unary call; calls without a deadline or a longer one get it"
     )
+    # PostgreSQL
+    database_pool_size: int = setting(
+        "10", _positive_int, "PostgreSQL connections each process keeps open"
+    )
+    database_connect_timeout_seconds: float = setting(
+        "5",
+        _seconds,
+        "longest wait for a PostgreSQL connection (new or from the pool) before UNAVAILABLE",
+    )
+    database_statement_timeout_seconds: float = setting(
+        "10", _seconds, "PostgreSQL cancels a statement running longer than this (0: never)"
+    )
     # Workers
     workers: int = setting(
         "1",

@@ -18,7 +18,7 @@ from roster_user import reflection, shutdown, tls
 from roster_user.api.boundary import ErrorBoundary, InFlight
 from roster_user.api.servicer import UserServicer
 from roster_user.auth.interceptor import authenticator
-from roster_user.config import Settings, SettingsError
+from roster_user.config import Settings
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
@@ -30,6 +30,8 @@ from roster_user.rpc_metrics import RpcMetrics
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
 from roster_user.store.instrumented import InstrumentedStore
+from roster_user.store.postgres import PostgresStore
+from roster_user.store.postgres_connect import PostgresOptions
 from roster_user.store.sqlite import SqliteStore
 from roster_user.telemetry import Tracing, TracingConfig, current_tracer
 
@@ -48,7 +50,14 @@ def make_store(settings: Settings) -> UserStore:
             busy_timeout_s=settings.sqlite_busy_timeout_seconds,
             readers=settings.sqlite_readers,
         )
-    raise SettingsError("invalid ROSTER_DATABASE_URL: PostgreSQL is not supported by this build")
+    return PostgresStore(
+        PostgresOptions(
+            url,
+            pool_size=settings.database_pool_size,
+            connect_timeout_s=settings.database_connect_timeout_seconds,
+            statement_timeout_s=settings.database_statement_timeout_seconds,
+        )
+    )
 
 
 def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tuple[str, int]]:

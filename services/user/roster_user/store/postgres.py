@@ -1,0 +1,222 @@
+"""The PostgreSQL store: a connection pool shared by every replica's one database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.rows import DictRow
+
+from roster_user.domain.errors import AlreadyExists, InvalidArgument, NotFound, Reason, Unavailable
+from roster_user.domain.model import Change, EventType, User
+from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.store import postgres_queries as q
+from roster_user.store.base import IdempotencyKey, Mutation
+from roster_user.store.codec import (
+    from_micros,
+    from_snapshot,
+    snapshot,
+    user_columns,
+    user_from_row,
+)
+from roster_user.store.postgres_connect import ConnectionSource, PostgresOptions
+from roster_user.store.postgres_schema import (
+    CREATE_MIGRATIONS_TABLE,
+    LATEST,
+    MIGRATION_LOCK,
+    MIGRATIONS,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+class PostgresStore:
+    """UserStore on PostgreSQL; any number of replicas may share the database."""
+
+    kind = "postgresql"
+
+    def __init__(self, options: PostgresOptions) -> None:
+        self._source = ConnectionSource(options)
+        # Writes run as tasks of their own so that a caller cancelled by its
+        # deadline cannot abandon a transaction half way; close() waits for them.
+        self._writes: set[asyncio.Task[Any]] = set()
+
+    # ---- lifecycle -------------------------------------------------------
+    async def migrate(self) -> None:
+        """Apply missing migrations in one transaction under an advisory lock."""
+        async with self._source.connection() as conn, conn.transaction():
+            # Held until COMMIT: replicas starting together migrate one at a
+            # time, and each later one finds the work done.
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            await conn.execute(CREATE_MIGRATIONS_TABLE)
+            cur = await conn.execute("SELECT version FROM schema_migrations")
+            applied = {row["version"] for row in await cur.fetchall()}
+            for version, description, statements in MIGRATIONS:
+                if version in applied:
+                    continue
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s, %s)",
+                    (version, description, int(time.time() * 1_000_000)),
+                )
+                log.info(
+                    "applied migration", extra={"version": version, "description": description}
+                )
+
+    async def open(self) -> None:
+        """Fill the pool and check the schema is the newest."""
+        await self._source.open()
+        await self.check()
+
+    async def close(self) -> None:
+        """Let running writes commit, then close every connection."""
+        await asyncio.gather(*self._writes, return_exceptions=True)
+        await self._source.close()
+
+    async def check(self) -> None:
+        """Borrow a pooled connection with a short wait and read the schema version."""
+        version = await self._source.probe(q.SCHEMA_VERSION)
+        if version != LATEST:
+            raise Unavailable(f"database schema is at version {version}, expected {LATEST}")
+
+    # ---- reads -----------------------------------------------------------
+    async def _rows(self, sql: str, params: Sequence[object]) -> list[DictRow]:
+        async with self._source.connection() as conn:
+            cur = await conn.execute(sql, params)
+            return await cur.fetchall()
+
+    async def page_token_key(self) -> bytes:
+        """The page token key created by the first migration."""
+        rows = await self._rows(q.META, ("page_token_key",))
+        return bytes.fromhex(rows[0]["value"])
+
+    async def get(self, user_id: str) -> User | None:
+        """One user by id."""
+        rows = await self._rows(q.GET, (user_id,))
+        return user_from_row(rows[0]) if rows else None
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, User]:
+        """Users by id, in one query with an array parameter."""
+        rows = await self._rows(q.GET_MANY, (sorted(set(user_ids)),))
+        return {row["user_id"]: user_from_row(row) for row in rows}
+
+    async def page(
+        self, query: UserQuery, after: Cursor | None, limit: int
+    ) -> list[tuple[User, Cursor]]:
+        """A page of users by keyset: stable under concurrent inserts."""
+        sql, params = q.list_users(query, after, limit)
+        column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
+        rows = await self._rows(sql, params)
+        return [(user_from_row(r), Cursor(r[column], r["seq"])) for r in rows]
+
+    async def changes_after(self, revision: int, limit: int) -> list[Change]:
+        """The change log after `revision`, in commit order."""
+        rows = await self._rows(q.CHANGES_AFTER, (revision, limit))
+        return [
+            Change(
+                r["revision"],
+                EventType(r["event_type"]),
+                from_snapshot(r["user_snapshot"]),
+                from_micros(r["commit_time"]),
+            )
+            for r in rows
+        ]
+
+    async def revision_bounds(self) -> tuple[int, int]:
+        """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""
+        row = (await self._rows(q.REVISION_BOUNDS, ()))[0]
+        low, high = row["min"], row["max"]
+        return (0, 0) if high is None else (low - 1, high)
+
+    # ---- writes ----------------------------------------------------------
+    async def _write(self, op: Callable[[Conn], Awaitable[T]]) -> T:
+        task = asyncio.create_task(self._transact(op), name="postgres-write")
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        return await asyncio.shield(task)
+
+    async def _transact(self, op: Callable[[Conn], Awaitable[T]]) -> T:
+        async with self._source.connection() as conn, conn.transaction():
+            return await op(conn)
+
+    async def create(self, user: User, key: IdempotencyKey | None) -> User:
+        """Insert the user, its change record and its idempotency record in one transaction."""
+
+        async def op(conn: Conn) -> User:
+            if key is not None:
+                replay = await _claim_request(conn, key, user)
+                if replay is not None:
+                    return replay
+            try:
+                await conn.execute(q.INSERT, user_columns(user))
+            except psycopg.errors.UniqueViolation as exc:
+                raise _conflict(exc, user) from None
+            await _record(conn, EventType.CREATED, user)
+            return user
+
+        return await self._write(op)
+
+    async def modify(self, user_id: str, mutation: Mutation) -> User:
+        """Lock the row, apply `mutation` to it and record the change, in one transaction."""
+
+        async def op(conn: Conn) -> User:
+            cur = await conn.execute(q.GET_FOR_UPDATE, (user_id,))
+            row = await cur.fetchone()
+            if row is None:
+                name = f"users/{user_id}"
+                raise NotFound(f"{name} does not exist", resource_name=name)
+            updated, event = mutation(user_from_row(row))
+            try:
+                await conn.execute(q.UPDATE, user_columns(updated))
+            except psycopg.errors.UniqueViolation as exc:
+                raise _conflict(exc, updated) from None
+            await _record(conn, event, updated)
+            return updated
+
+        return await self._write(op)
+
+    async def prune_changes(self, keep: int) -> None:
+        """Delete change records older than the newest `keep`."""
+        await self._write(lambda conn: conn.execute(q.PRUNE, (keep,)))
+
+
+async def _claim_request(conn: Conn, key: IdempotencyKey, user: User) -> User | None:
+    """Record the request id, or return the user its first use created."""
+    claim = (key.request_id, key.request_digest, snapshot(user), user_columns(user)["create_time"])
+    cur = await conn.execute(q.CLAIM_REQUEST, claim)
+    if await cur.fetchone() is not None:
+        return None
+    cur = await conn.execute(q.REQUEST_ID, (key.request_id,))
+    seen = await cur.fetchone()
+    if seen is None:  # ON CONFLICT saw a committed row, so this cannot happen
+        raise Unavailable("the request id is being processed; retry")
+    if seen["request_digest"] != key.request_digest:
+        raise InvalidArgument.of(
+            "request_id", "was already used for a different request", Reason.REQUEST_ID_REUSED
+        )
+    return from_snapshot(seen["user_snapshot"])
+
+
+async def _record(conn: Conn, event: EventType, user: User) -> None:
+    # Last statement before COMMIT: it takes the change counter's row lock.
+    commit_time = user_columns(user)["update_time"]
+    await conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), commit_time))
+
+
+def _conflict(exc: psycopg.errors.UniqueViolation, user: User) -> AlreadyExists:
+    # The database's unique indexes decide races between replicas; the
+    # constraint name says which one, without sending SQL text to the caller.
+    if exc.diag.constraint_name == "users_email_key_key":
+        return AlreadyExists(
+            "another user has this email",
+            resource_name=user.name,
+            reason=Reason.EMAIL_ALREADY_IN_USE,
+        )
+    return AlreadyExists(f"{user.name} already exists", resource_name=user.name)
