@@ -16,11 +16,11 @@ export PATH := $(TOOLS)/bin:$(PATH)
 
 # Language fragments (mk/*.mk) append to these lists.
 GEN_TARGETS   := gen-python
-LINT_TARGETS  := lint-python lint-proto check-gen
+LINT_TARGETS  := check-lock lint-python lint-proto check-gen
 SETUP_TARGETS := $(VENV)/.installed tools/node_modules/.installed $(GRPCURL)
 -include $(wildcard mk/*.mk)
 
-.PHONY: help run test lint gen protos lock readme check-gen lint-python lint-proto gen-python clean
+.PHONY: help run test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
@@ -48,6 +48,9 @@ $(VENV)/.installed: pyproject.toml requirements/lock.txt
 lock: ## re-pin requirements/*.txt from pyproject.toml
 	$(UV) pip compile --quiet --generate-hashes --extra dev pyproject.toml -o requirements/lock.txt
 	$(UV) pip compile --quiet --generate-hashes pyproject.toml -o requirements/runtime.txt
+
+check-lock: $(VENV)/.installed ## the lock files must match pyproject.toml
+	tools/check_lock.sh $(UV)
 
 tools/node_modules/.installed: tools/package.json tools/package-lock.json
 	npm ci --prefix tools --silent --ignore-scripts
