@@ -8,11 +8,12 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import grpc
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -124,10 +125,16 @@ class Tracing:
 
     def server_interceptor(self, untraced: Iterable[str]) -> grpc.aio.ServerInterceptor:
         """Server spans for every RPC except those of services starting with `untraced`."""
-        excluded = filters.any_of(*(filters.service_prefix(prefix) for prefix in untraced))
+        prefixes = tuple(f"/{prefix}" for prefix in untraced)
+
+        # A plain prefix test: the package's own filters run isinstance checks
+        # against typing protocols on every call, a measurable share of a GetUser.
+        def traced(details: Any) -> bool:
+            return not str(details.method).startswith(prefixes)
+
         # The instrumentation package is untyped; this is its aio server interceptor.
         interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(  # type: ignore[no-untyped-call]
-            self.provider, filters.negate(excluded)
+            self.provider, traced
         )
         return interceptor
 
