@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
 from roster_user.runtime import Running
 
@@ -35,12 +36,14 @@ async def drain(running: Running) -> None:
     log.info(
         "shutdown: waiting for handlers", extra={"step": 5, "running": running.in_flight.count}
     )
-    await running.in_flight.wait_idle()
+    # Bounded: a handler stuck on something that never completes must not keep
+    # the process from exiting (the orchestrator would kill it less gracefully).
+    await _bounded(running.in_flight.wait_idle(), settings.shutdown_grace_seconds, "handlers")
     for task in running.tasks:
         task.cancel()
     await asyncio.gather(*running.tasks, return_exceptions=True)
     log.info("shutdown: closing store", extra={"step": 6})
-    await running.store.close()
+    await _bounded(running.store.close(), settings.shutdown_grace_seconds, "store close")
     # Telemetry gets what is left of the grace (at least a second), so that an
     # unreachable collector cannot push the exit past the pod's termination budget.
     spent = asyncio.get_running_loop().time() - stop_began
@@ -52,3 +55,11 @@ async def drain(running: Running) -> None:
         except TimeoutError:
             log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})
+
+
+async def _bounded(step: Awaitable[None], seconds: float, what: str) -> None:
+    """Await a shutdown step for at most `seconds` (at least one), logging if it overran."""
+    try:
+        await asyncio.wait_for(step, max(seconds, _MIN_FLUSH_SECONDS))
+    except TimeoutError:
+        log.error("shutdown step did not finish in time; continuing", extra={"what": what})
