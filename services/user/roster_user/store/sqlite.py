@@ -58,19 +58,16 @@ class SqliteStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._loop_conn: sqlite3.Connection | None = None
 
     # ---- connections -----------------------------------------------------
-    def _connect(
-        self, create: bool = False, busy_timeout_s: float | None = None
-    ) -> sqlite3.Connection:
+    def _connect(self, create: bool = False) -> sqlite3.Connection:
         # Only migrate() may create the file: a serving process that finds it
         # missing (a volume not mounted yet) must fail, not start an empty database.
         mode = "rwc" if create else "rw"
         conn = sqlite3.connect(
             f"file:{self._path}?mode={mode}",
             uri=True,
-            timeout=self._busy_timeout_s if busy_timeout_s is None else busy_timeout_s,
+            timeout=self._busy_timeout_s,
             isolation_level=None,
             check_same_thread=False,
         )
@@ -110,29 +107,6 @@ class SqliteStore:
             return await loop.run_in_executor(self._readers, self._on_thread, fn)
         except sqlite3.Error as exc:
             raise _unavailable(exc) from exc
-
-    async def _lookup(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run an indexed lookup on the event loop thread, or on a reader if it would wait.
-
-        A primary-key read from the page cache costs less than the hop to a
-        reader thread and back (measured in bench/results.md). The loop's own
-        connection never waits for a lock (busy timeout 0), so when SQLite is
-        busy the read goes to a reader thread, which may wait.
-        """
-        try:
-            if self._loop_conn is None:
-                self._loop_conn = self._connect(busy_timeout_s=0)
-            return fn(self._loop_conn)
-        except sqlite3.Error:
-            self._forget_loop_conn()
-            return await self._read(fn)
-
-    def _forget_loop_conn(self) -> None:
-        conn, self._loop_conn = self._loop_conn, None
-        if conn is not None:
-            with self._lock:
-                self._connections.remove(conn)
-            conn.close()
 
     async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
         return cast(T, await self._batcher.submit(op))
@@ -207,7 +181,6 @@ class SqliteStore:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
-            self._loop_conn = None
 
     async def check(self) -> None:
         """Open the file afresh (never creating it) and read the schema version."""
@@ -235,7 +208,7 @@ class SqliteStore:
 
     async def get(self, user_id: str) -> User | None:
         """One user by id."""
-        row = await self._lookup(lambda c: c.execute(q.GET, (user_id,)).fetchone())
+        row = await self._read(lambda c: c.execute(q.GET, (user_id,)).fetchone())
         return None if row is None else user_from_row(row)
 
     async def get_many(self, user_ids: Sequence[str]) -> dict[str, User]:
