@@ -69,7 +69,8 @@ class Probes:
         self._draining = True
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            # Bounded: a store check stuck in its driver must not hold up the drain.
+            await asyncio.wait([self._task], timeout=max(self._interval_s, 1.0))
         await self._set_ready(False)
 
     async def _set_ready(self, ready: bool) -> None:
