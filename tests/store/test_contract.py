@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -72,7 +74,7 @@ async def walk(store: UserStore, wanted: UserQuery, size: int) -> list[str]:
         after = rows[-1][1]
 
 
-async def test_migrating_from_several_processes_at_once_is_safe(store_settings: Settings) -> None:
+async def test_migrating_from_several_stores_at_once_is_safe(store_settings: Settings) -> None:
     stores = [make_store(store_settings) for _ in range(3)]
     await asyncio.gather(*(s.migrate() for s in stores))
     await stores[0].open()
@@ -82,6 +84,40 @@ async def test_migrating_from_several_processes_at_once_is_safe(store_settings: 
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_migrating_from_several_processes_at_once_is_safe(
+    store_settings: Settings,
+) -> None:
+    # Real `roster-user migrate` processes racing on one fresh database, as
+    # replicas (or workers) starting together do.
+    env = {**os.environ, "ROSTER_DATABASE_URL": store_settings.database_url}
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "roster_user.cli",
+            "migrate",
+            env=env,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(*(p.communicate() for p in processes)), timeout=120
+    )
+    failures = [
+        err.decode(errors="replace")[-2000:]
+        for p, (_, err) in zip(processes, outcomes, strict=True)
+        if p.returncode != 0
+    ]
+    assert failures == []
+    opened = make_store(store_settings)
+    await opened.open()
+    try:
+        await opened.check()
+    finally:
+        await opened.close()
 
 
 async def test_a_created_user_reads_back_equal(store: UserStore) -> None:

@@ -34,6 +34,7 @@ from roster_user.store.codec import (
     user_columns,
     user_from_row,
 )
+from roster_user.store.sqlite_files import connect, migration_lock
 from roster_user.store.sqlite_schema import LATEST, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -61,20 +62,7 @@ class SqliteStore:
 
     # ---- connections -----------------------------------------------------
     def _connect(self, create: bool = False) -> sqlite3.Connection:
-        # Only migrate() may create the file: a serving process that finds it
-        # missing (a volume not mounted yet) must fail, not start an empty database.
-        mode = "rwc" if create else "rw"
-        conn = sqlite3.connect(
-            f"file:{self._path}?mode={mode}",
-            uri=True,
-            timeout=self._busy_timeout_s,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit is on disk before it is acknowledged, even across power loss.
-        conn.execute("PRAGMA synchronous=FULL")
+        conn = connect(self._path, busy_timeout_s=self._busy_timeout_s, create=create)
         with self._lock:
             self._connections.append(conn)
         return conn
@@ -138,12 +126,15 @@ class SqliteStore:
 
     # ---- lifecycle -------------------------------------------------------
     async def migrate(self) -> None:
-        """Apply missing migrations under an immediate (exclusive-writer) transaction."""
+        """Apply missing migrations, one process at a time, in one immediate transaction."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.get_running_loop().run_in_executor(self._writer, self._migrate)
 
     def _migrate(self) -> None:
-        conn = self._conn(create=True)
+        with migration_lock(self._path):
+            self._apply_migrations(self._conn(create=True))
+
+    def _apply_migrations(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(
