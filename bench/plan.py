@@ -34,7 +34,7 @@ MIX = (
 )
 
 
-VARIANTS = ("uvloop", "inline-reads", "inline-reads+uvloop", "one-commit")
+VARIANTS = ("uvloop", "pool-reads", "one-commit")
 DATABASES = ("baseline-naive", "roster-1w", "roster-2w", *(f"roster-1w {v}" for v in VARIANTS))
 
 
@@ -122,7 +122,7 @@ def servers(database: dict[str, Path], otlp: str, metrics_ports: list[int]) -> l
         ServerSpec("roster-1w", roster, roster_env("roster-1w", 1, metrics_ports[0]), every, True),
         ServerSpec("roster-2w", roster, roster_env("roster-2w", 2, metrics_ports[1]), every, True),
         # Experiments behind the decisions in results.md: ROSTER_EVENT_LOOP=uvloop,
-        # reads on the event loop thread, and no group commit (bench/variants.py).
+        # point reads on the reader pool, and no group commit (bench/variants.py).
         *(
             ServerSpec(
                 f"roster-1w {variant}",

@@ -1,7 +1,7 @@
 """Roster with one experimental change, to measure a decision before making it.
 
-`python -m bench.variants inline-reads serve`: the store's reads run on the
-event loop thread instead of the reader thread pool.
+`python -m bench.variants pool-reads serve`: point reads (GetUser) go through the
+reader thread pool like every other read, instead of running on the event loop.
 `python -m bench.variants one-commit serve`: the writer commits every write on
 its own (no group commit), the rate the group commit is compared with.
 Only the benchmark runs these; the measured outcome is in bench/results.md.
@@ -22,11 +22,10 @@ T = TypeVar("T")
 _group_commit_init = sqlite_store.SqliteStore.__init__
 
 
-async def _read_inline(self: sqlite_store.SqliteStore, fn: Callable[[sqlite3.Connection], T]) -> T:
-    try:
-        return self._on_thread(fn)
-    except sqlite3.Error as exc:
-        raise sqlite_store._unavailable(exc) from exc
+async def _lookup_on_pool(
+    self: sqlite_store.SqliteStore, fn: Callable[[sqlite3.Connection], T]
+) -> T:
+    return await self._read(fn)
 
 
 def _one_commit_init(self: sqlite_store.SqliteStore, path: Path, **options: Any) -> None:
@@ -35,8 +34,8 @@ def _one_commit_init(self: sqlite_store.SqliteStore, path: Path, **options: Any)
 
 def main(variant: str, argv: list[str]) -> int:
     """Apply the variant, then run the ordinary command line."""
-    if variant == "inline-reads":
-        sqlite_store.SqliteStore._read = _read_inline  # type: ignore[method-assign]
+    if variant == "pool-reads":
+        sqlite_store.SqliteStore._lookup = _lookup_on_pool  # type: ignore[method-assign]
     elif variant == "one-commit":
         sqlite_store.SqliteStore.__init__ = _one_commit_init  # type: ignore[method-assign]
     else:

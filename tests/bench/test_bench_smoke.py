@@ -28,8 +28,7 @@ EXPECTED = {
     ("mix 90/10: reads", "roster-2w"),
     ("mix 90/10: writes", "roster-2w"),
     ("GetUser", "roster-1w uvloop"),
-    ("GetUser", "roster-1w inline-reads"),
-    ("GetUser", "roster-1w inline-reads+uvloop"),
+    ("GetUser", "roster-1w pool-reads"),
     ("CreateUser (durable)", "roster-1w one-commit"),
 }
 
@@ -98,8 +97,7 @@ def test_every_server_exits_zero_on_sigterm_after_the_load(summary: dict[str, An
         "roster-1w": 0,
         "roster-2w": 0,
         "roster-1w uvloop": 0,
-        "roster-1w inline-reads": 0,
-        "roster-1w inline-reads+uvloop": 0,
+        "roster-1w pool-reads": 0,
         "roster-1w one-commit": 0,
     }
 

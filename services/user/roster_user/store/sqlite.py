@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +22,7 @@ from roster_user.domain.errors import (
 from roster_user.domain.model import Change, EventType, User
 from roster_user.domain.query import Cursor, SortKey, UserQuery
 from roster_user.store import sqlite_queries as q
+from roster_user.store import sqlite_schema as schema
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
@@ -34,8 +33,7 @@ from roster_user.store.codec import (
     user_columns,
     user_from_row,
 )
-from roster_user.store.sqlite_files import connect, migration_lock
-from roster_user.store.sqlite_schema import LATEST, MIGRATIONS
+from roster_user.store.sqlite_files import Connections, migration_lock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,37 +54,14 @@ class SqliteStore:
         self._batcher: WriteBatcher[sqlite3.Connection] = WriteBatcher(
             self._run_batch, self._writer, max_batch
         )
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = Connections(path, busy_timeout_s)
 
     # ---- connections -----------------------------------------------------
-    def _connect(self, create: bool = False) -> sqlite3.Connection:
-        conn = connect(self._path, busy_timeout_s=self._busy_timeout_s, create=create)
-        with self._lock:
-            self._connections.append(conn)
-        return conn
-
-    def _conn(self, create: bool = False) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect(create)
-        return conn
-
-    def _forget_conn(self) -> None:
-        """Drop this thread's connection after an error so the next use reconnects."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            with self._lock:
-                self._connections.remove(conn)
-            conn.close()
-
     def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         try:
-            return fn(self._conn())
+            return fn(self._connections.this_thread())
         except sqlite3.Error:
-            self._forget_conn()
+            self._connections.forget_this_thread()
             raise
 
     async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -96,11 +71,25 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise _unavailable(exc) from exc
 
+    async def _lookup(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run an indexed lookup on the event loop thread, or on a reader if it would wait.
+
+        A primary-key read of pages in the cache costs less than the hop to a
+        reader thread and back (bench/README.md). The loop's connection never
+        waits for a lock, so when SQLite is busy the read goes to a reader
+        thread, which may wait. Scans stay on the readers.
+        """
+        try:
+            return fn(self._connections.loop())
+        except sqlite3.Error:
+            self._connections.forget_loop()
+            return await self._read(fn)
+
     async def _write(self, op: Callable[[sqlite3.Connection], T]) -> T:
         return cast(T, await self._batcher.submit(op))
 
     def _run_batch(self, ops: list[Callable[[sqlite3.Connection], object]]) -> list[object]:
-        conn = self._conn()
+        conn = self._connections.this_thread()
         results: list[object] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -120,7 +109,7 @@ class SqliteStore:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
-            self._forget_conn()
+            self._connections.forget_this_thread()
             raise _unavailable(exc) from exc
         return results
 
@@ -132,32 +121,7 @@ class SqliteStore:
 
     def _migrate(self) -> None:
         with migration_lock(self._path):
-            self._apply_migrations(self._conn(create=True))
-
-    def _apply_migrations(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_time INTEGER NOT NULL)"
-            )
-            applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            for version, description, statements in MIGRATIONS:
-                if version in applied:
-                    continue
-                for statement in statements:
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                    (version, description, int(time.time() * 1_000_000)),
-                )
-                log.info(
-                    "applied migration", extra={"version": version, "description": description}
-                )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            schema.apply(self._connections.this_thread(create=True))
 
     async def open(self) -> None:
         """Check that the file exists and holds the newest schema."""
@@ -168,10 +132,7 @@ class SqliteStore:
         await self._batcher.wait_idle()
         self._readers.shutdown(wait=True)
         self._writer.shutdown(wait=True)
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+        self._connections.close_all()
 
     async def check(self) -> None:
         """Open the file afresh (never creating it) and read the schema version."""
@@ -188,8 +149,8 @@ class SqliteStore:
             version = await asyncio.get_running_loop().run_in_executor(self._readers, probe)
         except (sqlite3.Error, TypeError) as exc:
             raise _unavailable(exc) from exc
-        if version != LATEST:
-            raise Unavailable(f"database schema is at version {version}, expected {LATEST}")
+        if version != schema.LATEST:
+            raise Unavailable(f"database schema is at version {version}, expected {schema.LATEST}")
 
     # ---- reads -----------------------------------------------------------
     async def page_token_key(self) -> bytes:
@@ -199,7 +160,7 @@ class SqliteStore:
 
     async def get(self, user_id: str) -> User | None:
         """One user by id."""
-        row = await self._read(lambda c: c.execute(q.GET, (user_id,)).fetchone())
+        row = await self._lookup(lambda c: c.execute(q.GET, (user_id,)).fetchone())
         return None if row is None else user_from_row(row)
 
     async def get_many(self, user_ids: Sequence[str]) -> dict[str, User]:

@@ -1,10 +1,11 @@
-"""Opening the SQLite file: connection pragmas and the lock that serialises migrations."""
+"""The SQLite file: connection pragmas, per-thread connections, and the migration lock."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,59 @@ def migration_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class Connections:
+    """One connection per thread that uses the file, plus one for the event loop thread."""
+
+    def __init__(self, path: Path, busy_timeout_s: float) -> None:
+        self._path = path
+        self._busy_timeout_s = busy_timeout_s
+        self._local = threading.local()
+        self._open: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._loop: sqlite3.Connection | None = None
+
+    def _track(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        with self._lock:
+            self._open.append(conn)
+        return conn
+
+    def _drop(self, conn: sqlite3.Connection | None) -> None:
+        if conn is not None:
+            with self._lock:
+                self._open.remove(conn)
+            conn.close()
+
+    def this_thread(self, create: bool = False) -> sqlite3.Connection:
+        """The calling thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self._path, busy_timeout_s=self._busy_timeout_s, create=create)
+            self._local.conn = self._track(conn)
+        return conn
+
+    def forget_this_thread(self) -> None:
+        """Drop the calling thread's connection after an error so the next use reconnects."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.conn = None
+        self._drop(conn)
+
+    def loop(self) -> sqlite3.Connection:
+        """The event loop thread's connection: it never waits for a lock (busy timeout 0)."""
+        if self._loop is None:
+            self._loop = self._track(connect(self._path, busy_timeout_s=0))
+        return self._loop
+
+    def forget_loop(self) -> None:
+        """Drop the loop's connection after an error."""
+        conn, self._loop = self._loop, None
+        self._drop(conn)
+
+    def close_all(self) -> None:
+        """Close every connection (the threads using them have stopped)."""
+        with self._lock:
+            for conn in self._open:
+                conn.close()
+            self._open.clear()
+        self._loop = None

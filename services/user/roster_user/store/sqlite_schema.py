@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import time
+
+log = logging.getLogger(__name__)
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         1,
@@ -45,3 +51,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
 ]
 
 LATEST = MIGRATIONS[-1][0]
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply the missing migrations in one immediate (single-writer) transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_time INTEGER NOT NULL)"
+        )
+        applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        for version, description, statements in MIGRATIONS:
+            if version in applied:
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                (version, description, int(time.time() * 1_000_000)),
+            )
+            log.info("applied migration", extra={"version": version, "description": description})
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
