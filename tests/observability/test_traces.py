@@ -189,3 +189,32 @@ async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trac
     assert traced.spans == []
     assert len(logged["trace_id"]) == 32
     assert code == 0
+
+
+async def test_a_server_error_marks_the_span_failed_and_a_stream_gets_a_span_when_it_ends(
+    traced: Receiver, tmp_path: Path
+) -> None:
+    database = tmp_path / "roster.db"
+    async with server_process(database, drain_seconds="0") as server:
+        async with UserClient(await server.address()) as client:
+            await client.create_user(a_user(1), user_id="corrupt")
+            with sqlite3.connect(database) as db:  # a row no code path can write
+                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
+            with pytest.raises(RosterError):
+                await client.get_user("users/corrupt")
+            with pytest.raises(NotFoundError):
+                await client.get_user("users/missing")
+            async for _bookmark in client.watch_users():
+                break  # the client cancels the stream
+        spans = server_spans(await traced.wait_for(has_rpcs(4), "4 server spans"))
+    by_name = {s.name: s for s in spans if s.name != USERS + "GetUser"}
+    failed, missing = [s for s in spans if s.name == USERS + "GetUser"]
+    internal = grpc.StatusCode.INTERNAL.value[0]
+    assert failed.attributes["rpc.grpc.status_code"] == internal
+    assert failed.span.status.code == trace_pb2.Status.StatusCode.STATUS_CODE_ERROR
+    assert [event.name for event in failed.span.events] == ["exception"]
+    # A caller's mistake is not the server's failure.
+    assert missing.span.status.code == trace_pb2.Status.StatusCode.STATUS_CODE_UNSET
+    watch = by_name[USERS + "WatchUsers"]
+    assert watch.attributes["rpc.grpc.status_code"] == grpc.StatusCode.CANCELLED.value[0]
+    assert watch.span.end_time_unix_nano > watch.span.start_time_unix_nano

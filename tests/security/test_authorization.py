@@ -115,3 +115,16 @@ async def test_refused_calls_are_counted_under_their_method_and_code(
         f'grpc_server_handled_total{{grpc_code="PERMISSION_DENIED",grpc_method="DeleteUser",{labels}}}'
         in handled
     )
+
+
+async def test_an_unknown_method_tells_a_caller_without_a_token_only_that_it_is_unauthenticated(
+    auth_server: Running, errors: Errors
+) -> None:
+    async with grpc.aio.insecure_channel(auth_server.address) as channel:
+        call: Any = channel.unary_unary(f"/{SERVICE}/DropAllUsers")(b"")  # type: ignore[arg-type]
+        refused = await errors.expect(call)
+        # Open services answer for themselves: a missing health method is just missing.
+        probe: Any = channel.unary_unary("/grpc.health.v1.Health/Reset")(b"")  # type: ignore[arg-type]
+        missing = await errors.expect(probe)
+    assert refused.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert missing.code() == grpc.StatusCode.UNIMPLEMENTED

@@ -18,7 +18,7 @@ from roster_user.domain.errors import DeadlineExceeded, ResourceExhausted
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
-class CallLimits(grpc.aio.ServerInterceptor):
+class CallLimits:
     """Bounds every unary call of `services` in time and every subject's open streams."""
 
     def __init__(
@@ -33,14 +33,9 @@ class CallLimits(grpc.aio.ServerInterceptor):
         """How many streams `subject` has open."""
         return self._streams[subject]
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
-        """The limited handler for our services, the original for others."""
-        handler = await continuation(handler_call_details)
-        if handler is None or not handler_call_details.method.startswith(self._prefixes):
+    def wrap(self, method: str, handler: Any) -> Any:
+        """The limited handler for our services' methods, the original for others."""
+        if not method.startswith(self._prefixes):
             return handler
         if handler.unary_unary is not None and self._max_seconds > 0:
             return handler._replace(unary_unary=self._bounded(handler.unary_unary))

@@ -10,21 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2
+from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
+
+from roster_user.api.pipeline import Registry
 
 V1_SERVICE = "grpc.reflection.v1.ServerReflection"
 
 
-def enable(server: grpc.aio.Server, service_names: Iterable[str]) -> None:
+def enable(registry: Registry, service_names: Iterable[str]) -> None:
     """Serve reflection for `service_names` (and itself) on both protocol versions."""
     names = (*service_names, reflection.SERVICE_NAME)
     servicer = reflection.aio.ReflectionServicer(names)
-    reflection.enable_server_reflection(names, server)
+    reflection_pb2_grpc.add_ServerReflectionServicer_to_server(servicer, registry)  # type: ignore[no-untyped-call]
     v1_route = grpc.stream_stream_rpc_method_handler(
         servicer.ServerReflectionInfo,
         request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
         response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
     )
-    server.add_generic_rpc_handlers(
-        (grpc.method_handlers_generic_handler(V1_SERVICE, {"ServerReflectionInfo": v1_route}),)
-    )
+    registry.add_registered_method_handlers(V1_SERVICE, {"ServerReflectionInfo": v1_route})

@@ -1,19 +1,18 @@
-"""RpcMetrics: the server interceptor that counts and times every RPC, by final status."""
+"""RpcMetrics: the pipeline layer that counts and times every RPC, by final status."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
-from google.protobuf.descriptor import ServiceDescriptor
 from opentelemetry import trace
 from prometheus_client.metrics import Counter, Gauge, Histogram
 
+from roster_user.call_outcome import final_code
 from roster_user.metrics import Metrics
 
 _KINDS = {
@@ -61,18 +60,6 @@ class _Series:
             self.handling.observe(seconds)
 
 
-def _final_code(context: grpc.aio.ServicerContext[Any, Any], error: BaseException | None) -> Any:
-    """The status the call ends with, as the client will see it."""
-    if isinstance(error, asyncio.CancelledError | GeneratorExit):
-        remaining = context.time_remaining()
-        expired = remaining is not None and remaining <= 0
-        return grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
-    code = context.code()
-    if code is not None:
-        return code
-    return grpc.StatusCode.UNKNOWN if error is not None else grpc.StatusCode.OK
-
-
 class _CountingWrites:
     """Delegates to a servicer context, counting the messages written through it."""
 
@@ -89,27 +76,22 @@ class _CountingWrites:
         await self._context.write(message)
 
 
-class RpcMetrics(grpc.aio.ServerInterceptor):
+class RpcMetrics:
     """Counts started, handled (by final code) and in-flight RPCs, messages and latency.
 
-    Placed after the tracing interceptor, so the server span is current when the
-    latency is observed (for the exemplar), and before the error boundary, so
-    the code it reads from the context is the one the boundary chose.
+    Placed inside the server span, so the span is current when the latency is
+    observed (for the exemplar), and outside the error boundary, so the code it
+    reads from the context is the one the boundary chose.
     """
 
-    def __init__(self, metrics: Metrics, services: Iterable[ServiceDescriptor] = ()) -> None:
+    def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._series: dict[str, _Series] = {}
-        for service in services:
-            for method in service.methods:
-                kind = _KINDS[(method.client_streaming, method.server_streaming)]
-                self._bind(f"/{service.full_name}/{method.name}", kind)
 
     def _bind(self, method: str, kind: str) -> _Series:
         service, _, name = method.lstrip("/").partition("/")
         m = self._metrics
         labels = (kind, service, name)
-        series = _Series(
+        return _Series(
             labels,
             m.started.labels(*labels),
             m.received.labels(*labels),
@@ -119,34 +101,19 @@ class RpcMetrics(grpc.aio.ServerInterceptor):
             m.handled,
             {},
         )
-        self._series[method] = series
-        return series
 
-    def _series_for(self, method: str, kind: str) -> _Series:
-        """The bound series of a method, binding them on its first call."""
-        series = self._series.get(method)
-        if series is None or series.labels[0] != kind:
-            series = self._bind(method, kind)
-        return series
-
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
-        """Wrap the handler; unknown methods (UNIMPLEMENTED) are not counted."""
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return None
+    def wrap(self, method: str, handler: Any) -> Any:
+        """The handler counted and timed under `method`'s bound series."""
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
-        series = self._series_for(handler_call_details.method, kind)
+        # Bound at startup for every registered method: each series exists (at
+        # zero) before the first call, and a call only does arithmetic.
+        series = self._bind(method, kind)
         behavior = (
             handler.unary_unary or handler.unary_stream or handler.stream_unary
         ) or handler.stream_stream
         wrap = self._stream if handler.response_streaming else self._unary
-        wrapped = wrap(behavior, series, handler.request_streaming)
         return _HANDLERS[kind](
-            wrapped,
+            wrap(behavior, series, handler.request_streaming),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -167,7 +134,7 @@ class RpcMetrics(grpc.aio.ServerInterceptor):
         begun: float,
     ) -> None:
         series.in_flight.dec()
-        series.finish(_final_code(context, error), time.perf_counter() - begun)
+        series.finish(final_code(context, error), time.perf_counter() - begun)
 
     def _unary(self, behavior: Any, series: _Series, streaming: bool) -> Any:
         async def run(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:

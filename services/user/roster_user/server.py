@@ -13,11 +13,13 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
-from roster.user.v1 import user_service_pb2, user_service_pb2_grpc
+from roster.user.v1 import user_service_pb2_grpc
 from roster_user import reflection, shutdown, tls
+from roster_user.api import pipeline
 from roster_user.api.boundary import ErrorBoundary, InFlight
+from roster_user.api.pipeline import Layer, Registry
 from roster_user.api.servicer import UserServicer
-from roster_user.auth.interceptor import authenticator
+from roster_user.auth.authenticator import Authenticator, authenticator
 from roster_user.config import Settings
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
@@ -118,16 +120,18 @@ async def build_server(
     metrics.watch_streams_from(lambda: feed.open_streams)
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
     in_flight = InFlight()
-    server = grpc.aio.server(
-        interceptors=interceptors(settings, tracer, metrics, in_flight, auth),
-        options=server_options(settings, reuse_port=reuse_port),
-    )
+    server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
+    registry = Registry()
     servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
-    user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, server)
+    user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
-        reflection.enable(server, (SERVICE, health.SERVICE_NAME))
+        reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
+    refuse_unknown = auth.refuse_unknown if auth is not None else None
+    pipeline.install(
+        server, registry, layers(settings, tracer, metrics, in_flight, auth), refuse_unknown
+    )
     port = tls.bind(server, settings.listen_address, credentials)
     flushers: list[Callable[[], Awaitable[None]]] = []
     if tracer is not None:
@@ -148,13 +152,13 @@ async def build_server(
     )
 
 
-def interceptors(
+def layers(
     settings: Settings,
     tracing: Tracing | None,
     metrics: Metrics,
     in_flight: InFlight,
-    auth: grpc.aio.ServerInterceptor | None = None,
-) -> list[grpc.aio.ServerInterceptor]:
+    auth: Authenticator | None = None,
+) -> list[Layer]:
     """Outermost first: the server span, metrics, authentication, the error boundary, limits.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
@@ -163,20 +167,19 @@ def interceptors(
     never reaches the boundary or a handler. Per-call limits sit inside the
     boundary, which reports what they raise.
     """
-    services = [user_service_pb2.DESCRIPTOR.services_by_name["UserService"]]
     limits = CallLimits(
         frozenset({SERVICE}),
         max_call_seconds=settings.max_call_seconds,
         max_streams_per_subject=settings.max_watch_streams_per_subject,
     )
-    chain: list[grpc.aio.ServerInterceptor] = [
-        RpcMetrics(metrics, services),
+    chain: list[Layer] = [
+        RpcMetrics(metrics),
         *([auth] if auth is not None else []),
         ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs),
         limits,
     ]
     if tracing is not None:
-        chain.insert(0, tracing.server_interceptor(UNTRACED))
+        chain.insert(0, tracing.server_spans(UNTRACED))
     return chain
 
 

@@ -8,12 +8,9 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
-import grpc
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.grpc import aio_server_interceptor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -28,6 +25,7 @@ from opentelemetry.sdk.trace.sampling import (
 )
 
 from roster_user.config import SettingsError
+from roster_user.rpc_spans import ServerSpans
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +102,7 @@ def _sampler(environ: Mapping[str, str]) -> Sampler:
 
 
 class Tracing:
-    """A tracer provider exporting over OTLP/gRPC in batches, and the server's interceptor."""
+    """A tracer provider exporting over OTLP/gRPC in batches, and the server's span layer."""
 
     def __init__(self, config: TracingConfig) -> None:
         resource = Resource.create({SERVICE_NAME: config.service_name})
@@ -123,20 +121,9 @@ class Tracing:
             extra={"otlp_endpoint": config.endpoint, "service_name": config.service_name},
         )
 
-    def server_interceptor(self, untraced: Iterable[str]) -> grpc.aio.ServerInterceptor:
-        """Server spans for every RPC except those of services starting with `untraced`."""
-        prefixes = tuple(f"/{prefix}" for prefix in untraced)
-
-        # A plain prefix test: the package's own filters run isinstance checks
-        # against typing protocols on every call, a measurable share of a GetUser.
-        def traced(details: Any) -> bool:
-            return not str(details.method).startswith(prefixes)
-
-        # The instrumentation package is untyped; this is its aio server interceptor.
-        interceptor: grpc.aio.ServerInterceptor = aio_server_interceptor(  # type: ignore[no-untyped-call]
-            self.provider, traced
-        )
-        return interceptor
+    def server_spans(self, untraced: Iterable[str]) -> ServerSpans:
+        """The pipeline layer tracing every RPC except those of services starting with `untraced`."""
+        return ServerSpans(self.tracer, untraced)
 
     async def flush(self) -> None:
         """Export buffered spans and stop; cancel the wait to give up.

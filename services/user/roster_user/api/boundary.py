@@ -77,7 +77,7 @@ def _undecodable() -> InvalidArgument:
     )
 
 
-class ErrorBoundary(grpc.aio.ServerInterceptor):
+class ErrorBoundary:
     """Wraps every handler of the given services with decoding, limits and error mapping."""
 
     def __init__(
@@ -89,27 +89,20 @@ class ErrorBoundary(grpc.aio.ServerInterceptor):
         self._unary = 0
 
     # Typed loosely: the wrapper turns the request type into raw bytes.
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
-        """Return the wrapped handler for our services, the original for others."""
-        handler = await continuation(handler_call_details)
-        method = handler_call_details.method
-        if handler is None or not method.startswith(self._prefixes):
+    def wrap(self, method: str, handler: Any) -> Any:
+        """The wrapped handler for our services' methods, the original for others."""
+        if not method.startswith(self._prefixes):
             return handler
         # The wrapped handlers take raw bytes so that decoding failures are ours to report.
-        wrapped: Any = handler
         if handler.unary_unary is not None:
-            wrapped = grpc.unary_unary_rpc_method_handler(
+            return grpc.unary_unary_rpc_method_handler(
                 self._unary_unary(handler, method), response_serializer=handler.response_serializer
             )
-        elif handler.unary_stream is not None:
-            wrapped = grpc.unary_stream_rpc_method_handler(
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
                 self._unary_stream(handler, method), response_serializer=handler.response_serializer
             )
-        return wrapped
+        return handler
 
     def _decode(self, handler: Any, raw: bytes) -> Any:
         try:

@@ -1,7 +1,7 @@
-"""The authentication interceptor: verifies the caller, checks the method's scope, names the caller.
+"""Authentication: verifies the caller, checks the method's scope, names the caller.
 
-It runs outside the error boundary (inside tracing and metrics, which count refusals),
-so a refused call never reaches the boundary or a handler.
+A pipeline layer outside the error boundary (inside tracing and metrics, which
+count refusals), so a refused call never reaches the boundary or a handler.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 from opentelemetry import trace
@@ -29,46 +29,82 @@ Context = grpc.aio.ServicerContext[Any, Any]
 EXPIRED = "the bearer token expired during the call; resume with a fresh token"
 
 
-class Authenticator(grpc.aio.ServerInterceptor):
+class Authenticator:
     """Admits a call only with a valid bearer token carrying the scope its method needs."""
 
     def __init__(self, verifier: TokenVerifier, *, leeway_seconds: float) -> None:
         self._verifier = verifier
         self._leeway = leeway_seconds
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
-        """The next handler for admitted calls and open services; a refusal otherwise."""
-        method = handler_call_details.method
-        # Looking the handler up runs no handler; it gives a refusal the method's
-        # shape, so metrics label refused calls like the others.
-        handler = await continuation(handler_call_details)
-        if is_open(method):
-            return handler
-        metadata = handler_call_details.invocation_metadata
+    def admit(self, method: str, metadata: Iterable[tuple[str, str | bytes]] | None) -> Principal:
+        """The caller, if its token is valid and carries the scope `method` needs."""
         try:
             principal = self._verifier.verify(_authorization(metadata))
         except Refused as refused:
             log.info("call refused", extra={"grpc_method": method, "cause": refused.cause})
-            return _refusal(Unauthenticated(refused.message), handler)
+            raise Unauthenticated(refused.message) from None
         scope = required_scope(method)
-        if handler is None or scope is None or scope not in principal.scopes:
+        if scope is None or scope not in principal.scopes:
             who = {"grpc_method": method, "subject": principal.subject, "required_scope": scope}
             log.info("call denied", extra=who)
-            return _refusal(_denied(scope), handler)
-        return self._bind(handler, principal)
+            raise _denied(scope)
+        return principal
 
-    def _bind(self, handler: Any, principal: Principal) -> Any:
-        """The handler running with the caller's subject set, and streams cut at token expiry."""
+    def wrap(self, method: str, handler: Any) -> Any:
+        """The handler admitting only authorised callers; open services pass unchanged."""
+        if is_open(method):
+            return handler
         if handler.unary_unary is not None:
-            return handler._replace(unary_unary=_as_subject(handler.unary_unary, principal))
+            return handler._replace(unary_unary=self._unary(method, handler.unary_unary))
         if handler.unary_stream is not None:
+            return handler._replace(unary_stream=self._stream(method, handler.unary_stream))
+        # Client streaming would need the refusal before the first read; there is none.
+        raise ValueError(f"authentication does not support client-streaming {method}")
+
+    def refuse_unknown(self, details: grpc.HandlerCallDetails) -> Any:
+        """For a method no service has: a refusal unless the service is open.
+
+        An unauthenticated caller learns nothing about which methods exist, and
+        an authenticated one is denied (no scope allows a method that is not there).
+        """
+        if is_open(details.method):
+            return None
+        try:
+            self.admit(details.method, details.invocation_metadata)
+        except DomainError as error:
+            return _refusal(error)
+        return None
+
+    def _unary(
+        self, method: str, behavior: Callable[[Any, Context], Awaitable[Any]]
+    ) -> Callable[[Any, Context], Awaitable[Any]]:
+        async def run(request: Any, context: Context) -> Any:
+            try:
+                principal = self.admit(method, context.invocation_metadata())
+            except DomainError as error:
+                await _abort(context, error)
+            token = SUBJECT.set(principal.subject)
+            _on_span(principal)
+            try:
+                return await behavior(request, context)
+            finally:
+                SUBJECT.reset(token)
+
+        return run
+
+    def _stream(
+        self, method: str, behavior: Callable[[Any, Context], AsyncIterator[Any]]
+    ) -> Callable[[Any, Context], AsyncIterator[Any]]:
+        async def run(request: Any, context: Context) -> AsyncIterator[Any]:
+            try:
+                principal = self.admit(method, context.invocation_metadata())
+            except DomainError as error:
+                await _abort(context, error)
             ends = principal.expires_at + self._leeway
-            return handler._replace(unary_stream=_until(handler.unary_stream, principal, ends))
-        return handler  # this service has no client-streaming methods
+            async for message in _until(behavior, principal, ends)(request, context):
+                yield message
+
+        return run
 
 
 def _authorization(metadata: Iterable[tuple[str, str | bytes]] | None) -> str | None:
@@ -93,40 +129,19 @@ def _on_span(principal: Principal) -> None:
     trace.get_current_span().set_attribute("enduser.id", principal.subject)
 
 
-def _refusal(error: DomainError, handler: Any) -> grpc.RpcMethodHandler[Any, Any]:
-    """A handler of the same shape as `handler` that ends the call with `error` at once."""
+async def _abort(context: Context, error: DomainError) -> NoReturn:
     status = to_status(error)
+    await context.abort(status.code, status.details, status.trailing_metadata)
+    raise AssertionError("abort returned")  # pragma: no cover
+
+
+def _refusal(error: DomainError) -> grpc.RpcMethodHandler[Any, Any]:
+    """A handler that ends the call with `error` at once (streaming both ways: it never reads)."""
 
     async def refuse(request: Any, context: Context) -> None:
-        await context.abort(status.code, status.details, status.trailing_metadata)
+        await _abort(context, error)
 
-    if handler is None:  # no such method: streaming both ways never waits for a request
-        return grpc.stream_stream_rpc_method_handler(refuse)
-    make = {
-        (False, False): grpc.unary_unary_rpc_method_handler,
-        (False, True): grpc.unary_stream_rpc_method_handler,
-        (True, False): grpc.stream_unary_rpc_method_handler,
-        (True, True): grpc.stream_stream_rpc_method_handler,
-    }[(handler.request_streaming, handler.response_streaming)]
-    return make(
-        refuse,
-        request_deserializer=handler.request_deserializer,
-        response_serializer=handler.response_serializer,
-    )
-
-
-def _as_subject(
-    behavior: Callable[[Any, Context], Awaitable[Any]], principal: Principal
-) -> Callable[[Any, Context], Awaitable[Any]]:
-    async def run(request: Any, context: Context) -> Any:
-        token = SUBJECT.set(principal.subject)
-        _on_span(principal)
-        try:
-            return await behavior(request, context)
-        finally:
-            SUBJECT.reset(token)
-
-    return run
+    return grpc.stream_stream_rpc_method_handler(refuse)
 
 
 def _until(
@@ -160,7 +175,7 @@ def _until(
 
 
 def authenticator(settings: Settings) -> Authenticator | None:
-    """The interceptor the settings ask for; None when auth is off (no JWKS file)."""
+    """The layer the settings ask for; None when auth is off (no JWKS file)."""
     if not settings.auth_jwks_file:
         return None
     try:

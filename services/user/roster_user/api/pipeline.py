@@ -1,0 +1,76 @@
+"""The call pipeline: every method's handler wrapped once, at startup, by each layer.
+
+grpc.aio interceptors run per call: each one awaits the next to look the
+handler up and then builds a fresh wrapped handler around it, so four of them
+cost a measurable share of a GetUser (bench/README.md). Here the services
+register into a `Registry` instead of the server; each layer wraps each method's
+handler once; the server gets the finished handlers and no interceptors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+import grpc
+
+if TYPE_CHECKING:  # generic only in the type stubs
+    Handler = grpc.RpcMethodHandler[Any, Any]
+
+
+class Layer(Protocol):
+    """Wraps one method's handler in a concern (tracing, metrics, auth, errors, limits)."""
+
+    def wrap(self, method: str, handler: Handler) -> Handler:
+        """The handler for `method` (/package.Service/Method) with this layer around it."""
+        ...
+
+
+class Registry:
+    """Stands in for the server while services register, keeping their handlers by method.
+
+    Generated `add_*Servicer_to_server` functions register every method by name
+    (add_registered_method_handlers) as well as through a generic handler; the
+    named handlers are what the pipeline wraps, so the generic ones are not kept.
+    """
+
+    def __init__(self) -> None:
+        self.services: dict[str, dict[str, Handler]] = {}
+
+    def add_registered_method_handlers(self, service: str, handlers: Mapping[str, Handler]) -> None:
+        """Keep a service's handlers, by method name."""
+        self.services.setdefault(service, {}).update(handlers)
+
+    def add_generic_rpc_handlers(self, generic_handlers: Iterable[object]) -> None:
+        """Ignored: the same methods arrive through add_registered_method_handlers."""
+
+
+class _Unknown(grpc.GenericRpcHandler):
+    """Answers calls to methods no service registered (UNIMPLEMENTED unless a layer refuses)."""
+
+    def __init__(self, refuse: Callable[[grpc.HandlerCallDetails], Handler | None]) -> None:
+        self._refuse = refuse
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> Handler | None:
+        """A refusal from the layer, or None for grpc's own UNIMPLEMENTED."""
+        return self._refuse(handler_call_details)
+
+
+def install(
+    server: grpc.aio.Server,
+    registry: Registry,
+    layers: Sequence[Layer],
+    refuse_unknown: Callable[[grpc.HandlerCallDetails], Handler | None] | None = None,
+) -> None:
+    """Register every collected method on `server`, wrapped by `layers` (outermost first)."""
+    for service, handlers in registry.services.items():
+        wrapped = {}
+        for name, handler in handlers.items():
+            method = f"/{service}/{name}"
+            for layer in reversed(layers):
+                handler = layer.wrap(method, handler)
+            wrapped[name] = handler
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service, wrapped),))
+        server.add_registered_method_handlers(service, wrapped)
+    if refuse_unknown is not None:
+        server.add_generic_rpc_handlers((_Unknown(refuse_unknown),))
