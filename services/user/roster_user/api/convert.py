@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from google.protobuf import timestamp_pb2
 
 from roster.user.v1 import user_pb2, user_service_pb2
 from roster_user.domain.model import Change, State, User, UserFields
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
-    """A protobuf Timestamp for an aware datetime."""
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+    """A protobuf Timestamp for an aware datetime.
+
+    Integer arithmetic on the difference from the epoch: a third of the cost of
+    Timestamp.FromDatetime, which shows in every read's profile.
+    """
+    since = moment - _EPOCH
+    return timestamp_pb2.Timestamp(
+        seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000
+    )
 
 
 def user_to_proto(user: User) -> user_pb2.User:
@@ -57,6 +64,28 @@ def change_to_proto(change: Change) -> user_service_pb2.WatchUsersResponse:
         user=user_to_proto(change.user),
         commit_time=timestamp(change.commit_time),
     )
+
+
+class ChangeEvents:
+    """WatchUsers events converted once per change and shared by every watcher.
+
+    A change reaches every open stream within moments, so a small window of
+    recent revisions saves all but one conversion per change; with a thousand
+    watchers the conversions were a large share of the fan-out's CPU.
+    """
+
+    def __init__(self, window: int = 1024) -> None:
+        self._window = window
+        self._events: dict[int, user_service_pb2.WatchUsersResponse] = {}
+
+    def of(self, change: Change) -> user_service_pb2.WatchUsersResponse:
+        """The event for `change` (shared: never modify it)."""
+        event = self._events.get(change.revision)
+        if event is None:
+            event = self._events[change.revision] = change_to_proto(change)
+            if len(self._events) > self._window:
+                del self._events[next(iter(self._events))]  # the oldest revision
+        return event
 
 
 def bookmark(revision: int) -> user_service_pb2.WatchUsersResponse:

@@ -10,7 +10,7 @@ import grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import field_behavior
-from roster_user.api.convert import bookmark, change_to_proto, fields_from_proto, user_to_proto
+from roster_user.api.convert import ChangeEvents, bookmark, fields_from_proto, user_to_proto
 from roster_user.directory import UserDirectory
 from roster_user.domain.errors import (
     FieldViolation,
@@ -32,6 +32,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         self._users = users
         self._feed = feed
         self._bookmark_seconds = bookmark_seconds
+        self._events = ChangeEvents()
 
     async def GetUser(self, request: pb.GetUserRequest, context: Context) -> pb.GetUserResponse:
         """Read one user."""
@@ -115,7 +116,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
                 for change in backlog:
                     if change.revision > subscription.start:
                         break
-                    yield change_to_proto(change)
+                    yield self._events.of(change)
                     position = change.revision
                 if len(backlog) < _BACKLOG_BATCH:
                     break
@@ -144,7 +145,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
                     metadata={"last_revision": str(position)},
                 )
             elif item.revision > position:
-                yield change_to_proto(item)
+                yield self._events.of(item)
                 position = item.revision
 
 
