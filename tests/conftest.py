@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,15 +19,8 @@ from tests.postgres_server import postgres_cluster, postgres_url
 __all__ = ["postgres_cluster", "postgres_url"]
 
 
-# The RPC suite on PostgreSQL hung twice in a server's drain in CI-like runs (cause not
-# yet found, see issue 5), so `make test` runs it on SQLite; set
-# ROSTER_TEST_RPC_SUITE_ON_POSTGRESQL=1 to run it on both. The store contract suite
-# (tests/store) and the replica tests (tests/postgres) always use PostgreSQL.
-RPC_BACKENDS = (
-    ["sqlite", "postgresql"]
-    if os.environ.get("ROSTER_TEST_RPC_SUITE_ON_POSTGRESQL") == "1"
-    else ["sqlite"]
-)
+# Every RPC test runs on both stores; tests that write to SQLite directly pin it.
+RPC_BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=RPC_BACKENDS)

@@ -127,10 +127,6 @@ async def test_a_revision_older_than_the_retained_history_is_out_of_range(
     assert [e.revision for e in await changes(resumable, 2)] == [4, 5]
 
 
-# The cut-off is the feed's, the same for every store. On PostgreSQL this test timed out
-# once in CI-like runs (a stalled stream, cause not yet found), so it runs on SQLite only
-# until that is understood.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_watcher_too_slow_to_keep_up_is_cut_off_with_a_clear_status(
     settings: Settings,
 ) -> None:

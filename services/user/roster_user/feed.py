@@ -46,8 +46,12 @@ class Subscription:
 
     async def next(self, quiet_seconds: float) -> Change | Closed | None:
         """The next change, CLOSED at the end, or None after `quiet_seconds` of quiet."""
+        # asyncio.timeout, never wait_for: on Python 3.11 wait_for swallows a
+        # cancellation that arrives just as the awaited thing completes, and the
+        # task it should have stopped runs on (this hung server shutdowns).
         try:
-            return await asyncio.wait_for(self._queue.get(), quiet_seconds)
+            async with asyncio.timeout(quiet_seconds):
+                return await self._queue.get()
         except TimeoutError:
             return None
 
@@ -112,15 +116,17 @@ class ChangeFeed:
         self._closed = True
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # wait(), not `await task`: the task's own CancelledError stays inside,
+            # while a cancellation of this caller still propagates.
+            await asyncio.wait([self._task])
         for subscription in self._subscriptions:
             subscription.close()
 
     async def _run(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):  # not wait_for: see next()
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 while await self._deliver_batch():

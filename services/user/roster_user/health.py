@@ -85,7 +85,9 @@ class Probes:
 
     async def _check_once(self) -> None:
         try:
-            await asyncio.wait_for(self._store.check(), timeout=max(self._interval_s, 1.0))
+            # Not wait_for, which can swallow the cancellation begin_shutdown sends.
+            async with asyncio.timeout(max(self._interval_s, 1.0)):
+                await self._store.check()
         except (DomainError, TimeoutError):
             ready = False
         else:

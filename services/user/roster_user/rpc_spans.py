@@ -43,6 +43,8 @@ class ServerSpans:
     def __init__(self, tracer: trace.Tracer, untraced: Iterable[str]) -> None:
         self._tracer = tracer
         self._untraced = tuple(f"/{prefix}" for prefix in untraced)
+        # The propagator is configured (OTEL_PROPAGATORS) before the server is built.
+        self._fields = frozenset(propagate.get_global_textmap().fields)
 
     def wrap(self, method: str, handler: Any) -> Any:
         """The handler inside a span, unless `method` belongs to an untraced service."""
@@ -64,7 +66,7 @@ class ServerSpans:
     def _start(
         self, method: str, attributes: dict[str, str], context: Context
     ) -> tuple[trace.Span, object]:
-        parent = _caller_context(context)
+        parent = _caller_context(context, self._fields)
         span = self._tracer.start_span(
             method, context=parent, kind=SpanKind.SERVER, attributes=attributes
         )
@@ -114,9 +116,8 @@ class ServerSpans:
         return run
 
 
-def _caller_context(context: Context) -> otel_context.Context | None:
+def _caller_context(context: Context, fields: frozenset[str]) -> otel_context.Context | None:
     """The caller's trace context from the metadata, or None (a new trace) if it sent none."""
-    fields = propagate.get_global_textmap().fields
     metadata = context.invocation_metadata() or ()
     carrier = {key: value for key, value in metadata if key in fields}
     return propagate.extract(carrier) if carrier else None

@@ -24,7 +24,7 @@ async def drain(running: Running) -> None:
     log.info(
         "shutdown: ending watch streams", extra={"step": 3, "streams": running.feed.open_streams}
     )
-    await running.feed.close()
+    await _bounded(running.feed.close(), settings.shutdown_grace_seconds, "watch streams")
     log.info(
         "shutdown: stopping server",
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
@@ -51,7 +51,8 @@ async def drain(running: Running) -> None:
     log.info("shutdown: flushing telemetry", extra={"step": 7, "seconds": round(budget, 3)})
     for flush in running.flushers:
         try:
-            await asyncio.wait_for(flush(), budget)
+            async with asyncio.timeout(budget):
+                await flush()
         except TimeoutError:
             log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})
@@ -60,6 +61,7 @@ async def drain(running: Running) -> None:
 async def _bounded(step: Awaitable[None], seconds: float, what: str) -> None:
     """Await a shutdown step for at most `seconds` (at least one), logging if it overran."""
     try:
-        await asyncio.wait_for(step, max(seconds, _MIN_FLUSH_SECONDS))
+        async with asyncio.timeout(max(seconds, _MIN_FLUSH_SECONDS)):
+            await step
     except TimeoutError:
         log.error("shutdown step did not finish in time; continuing", extra={"what": what})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 from opentelemetry import trace
 from prometheus_client import Histogram
@@ -12,6 +12,8 @@ from prometheus_client import Histogram
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation, UserStore
+
+T = TypeVar("T")
 
 # Per operation: the kind of statement it runs and the table it reads or writes.
 # Spans carry only these, never parameters: ids, emails and names are personal data.
@@ -38,36 +40,35 @@ class InstrumentedStore:
         self._tracer = tracer
         self._durations = {op: durations.labels(op, store.kind) for op in STATEMENTS}
 
-    @asynccontextmanager
-    async def _observe(self, operation: str) -> AsyncIterator[None]:
+    async def _observe(self, operation: str, call: Awaitable[T]) -> T:
+        """Await `call`, timing it and, inside a recorded trace, wrapping it in a span."""
         begun = time.perf_counter()
         try:
             # Only requests being traced get DB spans: background polling of the
             # change log would otherwise start a root trace every few milliseconds.
-            if trace.get_current_span().is_recording():
-                statement, table = STATEMENTS[operation]
-                attributes = {
-                    "db.system.name": self.kind,
-                    "db.operation.name": statement,
-                    "db.collection.name": table,
-                    "roster.store.operation": operation,
-                }
-                # Exceptions are summarised by type: their messages may name users.
-                with self._tracer.start_as_current_span(
-                    f"{statement} {table}",
-                    kind=trace.SpanKind.CLIENT,
-                    attributes=attributes,
-                    record_exception=False,
-                    set_status_on_exception=False,
-                ) as span:
-                    try:
-                        yield
-                    except Exception as error:
-                        span.set_attribute("error.type", type(error).__name__)
-                        span.set_status(trace.StatusCode.ERROR, type(error).__name__)
-                        raise
-            else:
-                yield
+            if not trace.get_current_span().is_recording():
+                return await call
+            statement, table = STATEMENTS[operation]
+            attributes = {
+                "db.system.name": self.kind,
+                "db.operation.name": statement,
+                "db.collection.name": table,
+                "roster.store.operation": operation,
+            }
+            # Exceptions are summarised by type: their messages may name users.
+            with self._tracer.start_as_current_span(
+                f"{statement} {table}",
+                kind=trace.SpanKind.CLIENT,
+                attributes=attributes,
+                record_exception=False,
+                set_status_on_exception=False,
+            ) as span:
+                try:
+                    return await call
+                except Exception as error:
+                    span.set_attribute("error.type", type(error).__name__)
+                    span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+                    raise
         finally:
             self._durations[operation].observe(time.perf_counter() - begun)
 
@@ -85,52 +86,42 @@ class InstrumentedStore:
 
     async def check(self) -> None:
         """Raise Unavailable unless the database answers right now."""
-        async with self._observe("check"):
-            await self._store.check()
+        await self._observe("check", self._store.check())
 
     async def page_token_key(self) -> bytes:
         """The secret that signs page tokens."""
-        async with self._observe("page_token_key"):
-            return await self._store.page_token_key()
+        return await self._observe("page_token_key", self._store.page_token_key())
 
     async def get(self, user_id: str) -> User | None:
         """One user by id, deleted or not."""
-        async with self._observe("get"):
-            return await self._store.get(user_id)
+        return await self._observe("get", self._store.get(user_id))
 
     async def get_many(self, user_ids: Sequence[str]) -> dict[str, User]:
         """The users that exist among `user_ids`."""
-        async with self._observe("get_many"):
-            return await self._store.get_many(user_ids)
+        return await self._observe("get_many", self._store.get_many(user_ids))
 
     async def page(
         self, query: UserQuery, after: Cursor | None, limit: int
     ) -> list[tuple[User, Cursor]]:
         """Up to `limit` users matching `query` after `after`."""
-        async with self._observe("page"):
-            return await self._store.page(query, after, limit)
+        return await self._observe("page", self._store.page(query, after, limit))
 
     async def create(self, user: User, key: IdempotencyKey | None) -> User:
         """Insert `user` (or replay the user first created with `key`)."""
-        async with self._observe("create"):
-            return await self._store.create(user, key)
+        return await self._observe("create", self._store.create(user, key))
 
     async def modify(self, user_id: str, mutation: Mutation) -> User:
         """Apply `mutation` to the committed user atomically."""
-        async with self._observe("modify"):
-            return await self._store.modify(user_id, mutation)
+        return await self._observe("modify", self._store.modify(user_id, mutation))
 
     async def changes_after(self, revision: int, limit: int) -> list[Change]:
         """Committed changes after `revision`, oldest first."""
-        async with self._observe("changes_after"):
-            return await self._store.changes_after(revision, limit)
+        return await self._observe("changes_after", self._store.changes_after(revision, limit))
 
     async def revision_bounds(self) -> tuple[int, int]:
         """(oldest retained revision minus one, newest committed revision)."""
-        async with self._observe("revision_bounds"):
-            return await self._store.revision_bounds()
+        return await self._observe("revision_bounds", self._store.revision_bounds())
 
     async def prune_changes(self, keep: int) -> None:
         """Forget all but the newest `keep` changes."""
-        async with self._observe("prune_changes"):
-            await self._store.prune_changes(keep)
+        await self._observe("prune_changes", self._store.prune_changes(keep))
