@@ -15,32 +15,25 @@ import asyncio
 import ctypes
 import ctypes.util
 import dataclasses
-import errno
-import fcntl
 import logging
 import multiprocessing
 import os
 import signal
-import socket
-import tempfile
 import time
 from collections.abc import Coroutine
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from types import FrameType
 from typing import Any
-from wsgiref.simple_server import WSGIServer
 
 import uvloop
-from prometheus_client import CollectorRegistry
-from prometheus_client.exposition import start_http_server
-from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from roster_user import logs, server, shutdown
 from roster_user.config import Settings, environment
 from roster_user.domain.errors import DomainError
+from roster_user.reservation import Reservation
 from roster_user.telemetry import TracingConfig
+from roster_user.worker_metrics import SharedMetrics
 
 log = logging.getLogger(__name__)
 _START_DEADLINE_S = 60.0
@@ -52,42 +45,6 @@ def run_loop(settings: Settings, main: Coroutine[Any, Any, int]) -> int:
     factory = uvloop.new_event_loop if settings.event_loop == "uvloop" else None
     with asyncio.Runner(loop_factory=factory) as runner:
         return runner.run(main)
-
-
-class Reservation:
-    """An address held for this supervisor's workers: an address lock and a bound socket."""
-
-    def __init__(self, address: str) -> None:
-        host, _, port = address.rpartition(":")
-        bare = host.strip("[]")
-        family, kind, proto, _, sockaddr = socket.getaddrinfo(
-            bare, int(port), type=socket.SOCK_STREAM
-        )[0]
-        self._socket = socket.socket(family, kind, proto)
-        # SO_REUSEPORT without SO_REUSEADDR: only our SO_REUSEPORT workers may bind beside it.
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        try:
-            self._socket.bind(sockaddr)
-        except OSError:
-            self._socket.close()
-            raise
-        self.port = int(self._socket.getsockname()[1])
-        self.address = f"{host}:{self.port}"
-        safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in bare) or "any"
-        lock = Path(tempfile.gettempdir()) / f"roster-user-{safe}-{self.port}.lock"
-        self._lock = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.close()
-            raise OSError(
-                errno.EADDRINUSE, f"{self.address} is in use by another roster-user"
-            ) from None
-
-    def close(self) -> None:
-        """Release the socket and the lock."""
-        self._socket.close()
-        os.close(self._lock)
 
 
 def _drain_when_orphaned(supervisor: int) -> None:
@@ -189,47 +146,6 @@ def supervise(settings: Settings) -> int:
         return 1
     finally:
         reservation.close()
-
-
-class SharedMetrics:
-    """One /metrics endpoint over every worker (prometheus_client's multiprocess mode)."""
-
-    def __init__(self, address: str) -> None:
-        self.address = ""
-        self._address = address
-        self._directory: tempfile.TemporaryDirectory[str] | None = None
-        self._server: WSGIServer | None = None
-
-    def __enter__(self) -> SharedMetrics:
-        if not self._address:
-            return self
-        self._directory = tempfile.TemporaryDirectory(prefix="roster-metrics-")
-        # Read by prometheus_client when each spawned worker imports it.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = self._directory.name
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry, path=self._directory.name)  # type: ignore[no-untyped-call]
-        host, _, port = self._address.rpartition(":")
-        try:
-            self._server, _ = start_http_server(int(port), host.strip("[]"), registry)
-        except OSError as error:
-            self.__exit__()
-            raise OSError(f"cannot serve metrics on {self._address}: {error.strerror}") from error
-        bound_host, bound_port = self._server.socket.getsockname()[:2]
-        self.address = f"{bound_host}:{bound_port}"
-        return self
-
-    def worker_exited(self, pid: int | None) -> None:
-        """Drop the live gauges of a worker that is gone."""
-        if self._directory is not None and pid is not None:
-            mark_process_dead(pid, self._directory.name)  # type: ignore[no-untyped-call]
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._directory is not None:
-            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-            self._directory.cleanup()
 
 
 def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
