@@ -215,7 +215,9 @@ def _digest(user_id: str, fields: UserFields) -> str:
     canonical = repr(
         (
             user_id,
-            dataclasses.astuple(fields)[:3],
+            # The same repr as dataclasses.astuple(fields)[:3] gave, which deep-copies:
+            # digests already stored with request ids must not change.
+            (fields.email, fields.display_name, fields.state),
             sorted(fields.labels.items()),
             fields.external_id,
         )

@@ -135,6 +135,14 @@ class ChangeFeed:
                 log.warning("change feed cannot read the store; retrying")
 
     async def _deliver_batch(self) -> bool:
+        if not self._subscriptions:
+            # Nobody to deliver to: only the position must stay current (new
+            # subscribers start from it), and the newest revision is one indexed
+            # read instead of reading and decoding every change.
+            newest = (await self._store.revision_bounds())[1]
+            if not self._subscriptions:  # nobody subscribed during that read either
+                self._position = max(self._position, newest)
+                return False
         changes = await self._store.changes_after(self._position, _READ_BATCH)
         for change in changes:
             for subscription in self._subscriptions:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Mapping
 
@@ -27,8 +26,13 @@ def email_key(email: str) -> str:
     return email.casefold()
 
 
+# Exactly the code points of Unicode categories Cc (controls) and Cs (surrogates);
+# one regex search instead of a category lookup per character.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def user_id_from_name(name: str, field: str = "name") -> str:
