@@ -124,8 +124,8 @@ def _denied(scope: str | None) -> PermissionDenied:
 
 
 def _on_span(principal: Principal) -> None:
-    # The server span (when tracing is on) is current here: the tracing
-    # interceptor wraps this one. OpenTelemetry's name for the caller.
+    # The server span (when tracing is on) is current here: the span layer
+    # wraps this one. OpenTelemetry's name for the caller.
     trace.get_current_span().set_attribute("enduser.id", principal.subject)
 
 
