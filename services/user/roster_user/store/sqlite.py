@@ -12,25 +12,19 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from roster_user.domain.errors import (
-    AlreadyExists,
     DomainError,
-    InvalidArgument,
-    NotFound,
-    Reason,
     Unavailable,
 )
 from roster_user.domain.model import Change, EventType, User
 from roster_user.domain.query import Cursor, SortKey, UserQuery
 from roster_user.store import sqlite_queries as q
 from roster_user.store import sqlite_schema as schema
+from roster_user.store import sqlite_writes as writes
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
     from_micros,
     from_snapshot,
-    snapshot,
-    to_micros,
-    user_columns,
     user_from_row,
 )
 from roster_user.store.sqlite_files import Connections, migration_lock
@@ -102,7 +96,9 @@ class SqliteStore:
                     conn.execute("ROLLBACK TO op")
                     conn.execute("RELEASE op")
                     results.append(
-                        _integrity(exc) if isinstance(exc, sqlite3.IntegrityError) else exc
+                        writes.integrity_error(exc)
+                        if isinstance(exc, sqlite3.IntegrityError)
+                        else exc
                     )
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -212,84 +208,15 @@ class SqliteStore:
     # ---- writes ----------------------------------------------------------
     async def create(self, user: User, key: IdempotencyKey | None) -> User:
         """Insert the user, its change record and its idempotency record in one transaction."""
-
-        def op(conn: sqlite3.Connection) -> User:
-            if key is not None:
-                seen = conn.execute(q.REQUEST_ID, (key.request_id,)).fetchone()
-                if seen is not None:
-                    if seen["request_digest"] != key.request_digest:
-                        raise InvalidArgument.of(
-                            "request_id",
-                            "was already used for a different request",
-                            Reason.REQUEST_ID_REUSED,
-                        )
-                    return from_snapshot(seen["user_snapshot"])
-            if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
-                raise AlreadyExists(f"{user.name} already exists", resource_name=user.name)
-            if conn.execute(q.EMAIL_TAKEN, (user.email.casefold(),)).fetchone():
-                raise AlreadyExists(
-                    "another user has this email",
-                    resource_name=user.name,
-                    reason=Reason.EMAIL_ALREADY_IN_USE,
-                )
-            conn.execute(q.INSERT, user_columns(user))
-            _record(conn, EventType.CREATED, user)
-            if key is not None:
-                conn.execute(
-                    q.REMEMBER_REQUEST,
-                    (
-                        key.request_id,
-                        key.request_digest,
-                        snapshot(user),
-                        to_micros(user.create_time),
-                    ),
-                )
-            return user
-
-        return await self._write(op)
+        return await self._write(lambda conn: writes.insert_user(conn, user, key))
 
     async def modify(self, user_id: str, mutation: Mutation) -> User:
         """Read, mutate and write one user inside the writer's transaction."""
-
-        def op(conn: sqlite3.Connection) -> User:
-            row = conn.execute(q.GET, (user_id,)).fetchone()
-            if row is None:
-                name = f"users/{user_id}"
-                raise NotFound(f"{name} does not exist", resource_name=name)
-            current = user_from_row(row)
-            updated, event = mutation(current)
-            if (
-                updated.email.casefold() != current.email.casefold()
-                and conn.execute(q.EMAIL_TAKEN, (updated.email.casefold(),)).fetchone()
-            ):
-                raise AlreadyExists(
-                    "another user has this email",
-                    resource_name=updated.name,
-                    reason=Reason.EMAIL_ALREADY_IN_USE,
-                )
-            conn.execute(q.UPDATE, user_columns(updated))
-            _record(conn, event, updated)
-            return updated
-
-        return await self._write(op)
+        return await self._write(lambda conn: writes.update_user(conn, user_id, mutation))
 
     async def prune_changes(self, keep: int) -> None:
         """Delete change records older than the newest `keep`."""
         await self._write(lambda c: c.execute(q.PRUNE, (keep,)))
-
-
-def _record(conn: sqlite3.Connection, event: EventType, user: User) -> None:
-    conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), to_micros(user.update_time)))
-
-
-def _integrity(exc: sqlite3.IntegrityError) -> DomainError:
-    # The pre-checks inside the transaction catch conflicts first; this is the
-    # database's own guard, reported without its SQL text.
-    text = str(exc)
-    reason = Reason.EMAIL_ALREADY_IN_USE if "email_key" in text else Reason.USER_ALREADY_EXISTS
-    return AlreadyExists(
-        "the user conflicts with an existing user", resource_name="", reason=reason
-    )
 
 
 def _unavailable(exc: BaseException) -> Unavailable:

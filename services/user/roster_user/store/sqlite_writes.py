@@ -1,0 +1,83 @@
+"""The SQLite store's write operations, each run on the writer thread inside a batch."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from roster_user.domain.errors import AlreadyExists, DomainError, InvalidArgument, NotFound, Reason
+from roster_user.domain.model import EventType, User
+from roster_user.store import sqlite_queries as q
+from roster_user.store.base import IdempotencyKey, Mutation
+from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
+
+
+def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None) -> User:
+    """Insert the user, its change record and its idempotency record (or replay the first)."""
+    if key is not None:
+        seen = conn.execute(q.REQUEST_ID, (key.request_id,)).fetchone()
+        if seen is not None:
+            if seen["request_digest"] != key.request_digest:
+                raise InvalidArgument.of(
+                    "request_id",
+                    "was already used for a different request",
+                    Reason.REQUEST_ID_REUSED,
+                )
+            return from_snapshot(seen["user_snapshot"])
+    if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
+        raise AlreadyExists(f"{user.name} already exists", resource_name=user.name)
+    if conn.execute(q.EMAIL_TAKEN, (user.email.casefold(),)).fetchone():
+        raise AlreadyExists(
+            "another user has this email",
+            resource_name=user.name,
+            reason=Reason.EMAIL_ALREADY_IN_USE,
+        )
+    conn.execute(q.INSERT, user_columns(user))
+    _record(conn, EventType.CREATED, user)
+    if key is not None:
+        conn.execute(
+            q.REMEMBER_REQUEST,
+            (
+                key.request_id,
+                key.request_digest,
+                snapshot(user),
+                to_micros(user.create_time),
+            ),
+        )
+    return user
+
+
+def update_user(conn: sqlite3.Connection, user_id: str, mutation: Mutation) -> User:
+    """Read, mutate and write one user and record the change."""
+    row = conn.execute(q.GET, (user_id,)).fetchone()
+    if row is None:
+        name = f"users/{user_id}"
+        raise NotFound(f"{name} does not exist", resource_name=name)
+    current = user_from_row(row)
+    updated, event = mutation(current)
+    if (
+        updated.email.casefold() != current.email.casefold()
+        and conn.execute(q.EMAIL_TAKEN, (updated.email.casefold(),)).fetchone()
+    ):
+        raise AlreadyExists(
+            "another user has this email",
+            resource_name=updated.name,
+            reason=Reason.EMAIL_ALREADY_IN_USE,
+        )
+    conn.execute(q.UPDATE, user_columns(updated))
+    _record(conn, event, updated)
+    return updated
+
+
+def _record(conn: sqlite3.Connection, event: EventType, user: User) -> None:
+    conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), to_micros(user.update_time)))
+
+
+def integrity_error(exc: sqlite3.IntegrityError) -> DomainError:
+    """The domain error for a unique-constraint failure, without its SQL text."""
+    # The pre-checks inside the transaction catch conflicts first; this is the
+    # database's own guard, reported without its SQL text.
+    text = str(exc)
+    reason = Reason.EMAIL_ALREADY_IN_USE if "email_key" in text else Reason.USER_ALREADY_EXISTS
+    return AlreadyExists(
+        "the user conflicts with an existing user", resource_name="", reason=reason
+    )
