@@ -4,7 +4,11 @@
 reader thread pool like every other read, instead of running on the event loop.
 `python -m bench.variants one-commit serve`: the writer commits every write on
 its own (no group commit), the rate the group commit is compared with.
-Only the benchmark runs these; the measured outcome is in bench/results.md.
+`make bench` runs those two; the outcome is in bench/results.md. Two more take parts
+away to show where a GetUser's CPU goes (run by hand, see bench/README.md):
+`no-layers` serves without the call pipeline's layers (no spans, metrics, error
+boundary or limits), and `canned` additionally answers GetUser with the first
+response it built, so neither the store nor the conversion runs.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roster_user import cli
+from roster_user import cli, server
+from roster_user.api.servicer import UserServicer
 from roster_user.store import sqlite as sqlite_store
 
 T = TypeVar("T")
@@ -32,9 +37,29 @@ def _one_commit_init(self: sqlite_store.SqliteStore, path: Path, **options: Any)
     _group_commit_init(self, path, **{**options, "max_batch": 1})
 
 
+def _no_layers(*args: Any, **kwargs: Any) -> list[Any]:
+    return []
+
+
+def _canned() -> None:
+    answered: list[Any] = []
+    build = UserServicer.GetUser
+
+    async def get_user(self: UserServicer, request: Any, context: Any) -> Any:
+        if not answered:
+            answered.append(await build(self, request, context))
+        return answered[0]
+
+    UserServicer.GetUser = get_user  # type: ignore[method-assign]
+
+
 def main(variant: str, argv: list[str]) -> int:
     """Apply the variant, then run the ordinary command line."""
-    if variant == "pool-reads":
+    if variant in ("no-layers", "canned"):
+        server.layers = _no_layers  # type: ignore[assignment]
+        if variant == "canned":
+            _canned()
+    elif variant == "pool-reads":
         sqlite_store.SqliteStore._lookup = _lookup_on_pool  # type: ignore[method-assign]
     elif variant == "one-commit":
         sqlite_store.SqliteStore.__init__ = _one_commit_init  # type: ignore[method-assign]
