@@ -15,6 +15,7 @@ from roster_user import shutdown
 from roster_user.config import Settings
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
+from tests.corruption import corrupt_user
 from tests.errors import assert_clean, assert_error
 from tests.health_probe import SERVING, status
 from tests.waiting import until
@@ -45,13 +46,9 @@ async def test_calls_beyond_the_concurrency_limit_are_refused_while_others_finis
 async def test_an_unexpected_failure_is_internal_with_only_a_correlation_id_that_the_log_shares(
     client: UserClient, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await client.create_user(a_user(1), user_id="corrupt")
-    with sqlite3.connect(Path(database_url.removeprefix("sqlite:///"))) as db:
-        db.execute(
-            "UPDATE users SET state = 99 WHERE user_id = 'corrupt'"
-        )  # a row no code path can write
+    name = await corrupt_user(client, Path(database_url.removeprefix("sqlite:///")))
     with caplog.at_level(logging.ERROR), pytest.raises(RosterError) as caught:
-        await client.get_user("users/corrupt")
+        await client.get_user(name)
     error = caught.value
     assert_error(error, grpc.StatusCode.INTERNAL, "INTERNAL")
     correlation_id = error.metadata["correlation_id"]

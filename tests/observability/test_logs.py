@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from roster_client import RosterError, UserClient
-from tests.conftest import a_user
+from tests.corruption import corrupt_user
 from tests.observability.receiver import ReceivedSpan, Receiver
 from tests.processes import server_process
 
@@ -25,12 +24,10 @@ async def internal_error_in_a_trace(
     """A traced GetUser that fails unexpectedly: (caller trace id, error log entry, server span)."""
     async with server_process(database) as server:
         async with UserClient(await server.address(), tracer_provider=provider) as client:
-            await client.create_user(a_user(1), user_id="corrupt")
-            with sqlite3.connect(database) as db:  # a row no code path can write
-                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
+            name = await corrupt_user(client, database)
             tracer = provider.get_tracer("test")
             with tracer.start_as_current_span("caller") as caller, pytest.raises(RosterError):
-                await client.get_user("users/corrupt")
+                await client.get_user(name)
         logged = await server.wait_for_log(f"unhandled error in {GET_USER}")
         spans = await receiver.wait_for(
             lambda spans: any(s.name == GET_USER for s in spans), "the GetUser span"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from roster_client import NotFoundError, RosterError, UserClient
 from tests.conftest import a_user
+from tests.corruption import corrupt_user
 from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
@@ -177,11 +177,8 @@ async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trac
     database = tmp_path / "roster.db"
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            await client.create_user(a_user(1), user_id="corrupt")
-            with sqlite3.connect(database) as db:  # a row no code path can write
-                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
             with pytest.raises(RosterError):
-                await client.get_user("users/corrupt")
+                await client.get_user(await corrupt_user(client, database))
         logged = await server.wait_for_log(f"unhandled error in {USERS}GetUser")
         server.send(signal.SIGTERM)
         code = await server.exit_code()
@@ -197,11 +194,8 @@ async def test_a_server_error_marks_the_span_failed_and_a_stream_gets_a_span_whe
     database = tmp_path / "roster.db"
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            await client.create_user(a_user(1), user_id="corrupt")
-            with sqlite3.connect(database) as db:  # a row no code path can write
-                db.execute("UPDATE users SET state = 99 WHERE user_id = 'corrupt'")
             with pytest.raises(RosterError):
-                await client.get_user("users/corrupt")
+                await client.get_user(await corrupt_user(client, database))
             with pytest.raises(NotFoundError):
                 await client.get_user("users/missing")
             async for _bookmark in client.watch_users():
