@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from roster_user.domain.model import State, User
+from roster_user.domain.model import Change, EventType, State, User
 
 
 def to_micros(moment: datetime) -> int:
@@ -66,3 +66,13 @@ def snapshot(user: User) -> str:
 def from_snapshot(text: str) -> User:
     """The user a snapshot recorded."""
     return user_from_row(json.loads(text))
+
+
+def change_from_row(row: Mapping[str, Any] | Any) -> Change:
+    """A Change from a row of the change log (revision, event_type, user_snapshot, commit_time)."""
+    return Change(
+        row["revision"],
+        EventType(row["event_type"]),
+        from_snapshot(row["user_snapshot"]),
+        from_micros(row["commit_time"]),
+    )

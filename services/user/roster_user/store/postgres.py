@@ -17,7 +17,7 @@ from roster_user.domain.query import Cursor, SortKey, UserQuery
 from roster_user.store import postgres_queries as q
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import (
-    from_micros,
+    change_from_row,
     from_snapshot,
     snapshot,
     user_columns,
@@ -119,15 +119,7 @@ class PostgresStore:
     async def changes_after(self, revision: int, limit: int) -> list[Change]:
         """The change log after `revision`, in commit order."""
         rows = await self._rows(q.CHANGES_AFTER, (revision, limit))
-        return [
-            Change(
-                r["revision"],
-                EventType(r["event_type"]),
-                from_snapshot(r["user_snapshot"]),
-                from_micros(r["commit_time"]),
-            )
-            for r in rows
-        ]
+        return [change_from_row(r) for r in rows]
 
     async def revision_bounds(self) -> tuple[int, int]:
         """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""

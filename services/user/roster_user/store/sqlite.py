@@ -15,7 +15,7 @@ from roster_user.domain.errors import (
     DomainError,
     Unavailable,
 )
-from roster_user.domain.model import Change, EventType, User
+from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, SortKey, UserQuery
 from roster_user.store import sqlite_queries as q
 from roster_user.store import sqlite_schema as schema
@@ -23,8 +23,7 @@ from roster_user.store import sqlite_writes as writes
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
-    from_micros,
-    from_snapshot,
+    change_from_row,
     user_from_row,
 )
 from roster_user.store.sqlite_files import Connections, migration_lock
@@ -190,15 +189,7 @@ class SqliteStore:
     async def changes_after(self, revision: int, limit: int) -> list[Change]:
         """The change log after `revision`."""
         rows = await self._read(lambda c: c.execute(q.CHANGES_AFTER, (revision, limit)).fetchall())
-        return [
-            Change(
-                r["revision"],
-                EventType(r["event_type"]),
-                from_snapshot(r["user_snapshot"]),
-                from_micros(r["commit_time"]),
-            )
-            for r in rows
-        ]
+        return [change_from_row(r) for r in rows]
 
     async def revision_bounds(self) -> tuple[int, int]:
         """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""
