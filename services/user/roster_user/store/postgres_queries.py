@@ -46,7 +46,9 @@ CHANGES_AFTER = (
     "SELECT revision, event_type, user_snapshot, commit_time FROM changes "
     "WHERE revision > %s ORDER BY revision LIMIT %s"
 )
-REVISION_BOUNDS = "SELECT min(revision), max(revision) FROM changes"
+# Two index lookups, the same shape as the SQLite store's (which scans the table
+# for min() and max() in one SELECT).
+REVISION_BOUNDS = "SELECT (SELECT min(revision) FROM changes), (SELECT max(revision) FROM changes)"
 PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - %s"
 # ON CONFLICT waits for a concurrent transaction holding the same request_id to
 # finish, so a retry racing its original either replays it or takes over.

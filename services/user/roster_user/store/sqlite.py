@@ -193,7 +193,7 @@ class SqliteStore:
 
     async def revision_bounds(self) -> tuple[int, int]:
         """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""
-        low, high = await self._read(lambda c: c.execute(q.REVISION_BOUNDS).fetchone())
+        low, high = await self._lookup(lambda c: c.execute(q.REVISION_BOUNDS).fetchone())
         return (0, 0) if high is None else (low - 1, high)
 
     # ---- writes ----------------------------------------------------------

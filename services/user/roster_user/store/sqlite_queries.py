@@ -29,7 +29,10 @@ CHANGES_AFTER = (
     "SELECT revision, event_type, user_snapshot, commit_time FROM changes "
     "WHERE revision > ? ORDER BY revision LIMIT ?"
 )
-REVISION_BOUNDS = "SELECT min(revision), max(revision) FROM changes"
+# Two subqueries, not min() and max() in one SELECT: SQLite answers a lone min
+# or max from the index but scans the whole table for the pair (1.6 ms at 18k
+# changes, on every write's feed nudge).
+REVISION_BOUNDS = "SELECT (SELECT min(revision) FROM changes), (SELECT max(revision) FROM changes)"
 PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?"
 REQUEST_ID = "SELECT request_digest, user_snapshot FROM request_ids WHERE request_id = ?"
 REMEMBER_REQUEST = "INSERT INTO request_ids VALUES (?, ?, ?, ?)"
