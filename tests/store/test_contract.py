@@ -229,6 +229,58 @@ async def test_concurrent_modifies_each_see_the_previous_one(store: UserStore) -
     assert final.version == 26
 
 
+async def test_a_write_whose_caller_gives_up_still_commits_whole(store: UserStore) -> None:
+    # A deadline may cancel the caller once its write is queued or committing
+    # with others: the write then commits all the same (user and change record
+    # together) and the writes around it are unaffected.
+    around = [asyncio.create_task(store.create(a_user(n), None)) for n in range(2, 12)]
+    abandoned = asyncio.create_task(store.create(a_user(1), None))
+    await asyncio.sleep(0)  # one loop turn: the write is now submitted
+    abandoned.cancel()
+    created = await asyncio.gather(*around)
+    assert [user.user_id for user in created] == [f"user-{n}" for n in range(2, 12)]
+    with pytest.raises(asyncio.CancelledError):
+        await abandoned
+
+    async def committed() -> bool:
+        return await store.get("user-1") is not None
+
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + 20
+    while not await committed():
+        assert loop.time() < give_up, "the abandoned write never committed"
+        await asyncio.sleep(0.01)
+    changes = await store.changes_after(0, 100)
+    assert sorted(change.user.user_id for change in changes) == sorted(
+        f"user-{n}" for n in range(1, 12)
+    )
+
+
+async def test_an_operation_that_fails_on_its_own_fails_only_its_caller(
+    store: UserStore,
+) -> None:
+    # Concurrent writes share transactions on SQLite: a fault inside one
+    # mutation must roll back that write alone, not the ones batched with it.
+    await store.create(a_user(1), None)
+
+    def broken(current: User) -> tuple[User, EventType]:
+        raise RuntimeError("a fault in this mutation")
+
+    results = await asyncio.gather(
+        *(store.create(a_user(n), None) for n in range(2, 8)),
+        store.modify("user-1", broken),
+        *(store.create(a_user(n), None) for n in range(8, 14)),
+        return_exceptions=True,
+    )
+    assert isinstance(results[6], RuntimeError)
+    assert [user.user_id for user in results if isinstance(user, User)] == [
+        f"user-{n}" for n in range(2, 14)
+    ]
+    unchanged = await store.get("user-1")
+    assert unchanged is not None and unchanged.version == 1
+    assert len(await store.changes_after(0, 100)) == 13
+
+
 async def test_changes_have_gapless_increasing_revisions_in_commit_order(store: UserStore) -> None:
     await asyncio.gather(*(store.create(a_user(n), None) for n in range(30)))
     await store.modify("user-3", rename("x"))

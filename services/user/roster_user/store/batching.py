@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 Conn = TypeVar("Conn")
 WriteOp = Callable[[Conn], object]
-# Runs a batch of operations in one transaction on the writer thread and returns,
-# per operation, its result or the exception it raised (which rolled back only it).
-BatchRunner = Callable[[list[WriteOp[Conn]]], list[object]]
+# Runs a batch of operations in one transaction and returns, per operation, its
+# result or the exception it raised (which rolled back only that operation).
+BatchRunner = Callable[[list[WriteOp[Conn]]], Awaitable[list[object]]]
 
 
 class WriteBatcher(Generic[Conn]):
-    """Queues write operations and commits them in batches on one writer thread.
+    """Queues write operations and commits them in batches, one transaction at a time.
 
     With durable commits each transaction costs an fsync, so sharing one among
     every write that is waiting multiplies write throughput under concurrency
     while a lone write still commits at once.
     """
 
-    def __init__(self, run_batch: BatchRunner[Conn], executor: Executor, max_batch: int) -> None:
+    def __init__(self, run_batch: BatchRunner[Conn], max_batch: int) -> None:
         self._run_batch = run_batch
-        self._executor = executor
         self._max_batch = max_batch
         self._pending: list[tuple[WriteOp[Conn], asyncio.Future[object]]] = []
         self._drainer: asyncio.Task[None] | None = None
@@ -35,19 +33,17 @@ class WriteBatcher(Generic[Conn]):
         self._pending.append((op, future))
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.create_task(self._drain(), name="sqlite-writer")
-        # Shielded: a caller cancelled by its deadline must not abandon a write
-        # that may already be committing for everyone in the batch.
-        return await asyncio.shield(future)
+        # A caller cancelled by its deadline cancels only its future: the operation
+        # stays queued (or in the transaction already committing) and commits with
+        # its batch, so a write is never half-abandoned; nobody reads its result.
+        return await future
 
     async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
         while self._pending:
             batch = self._pending[: self._max_batch]
             del self._pending[: self._max_batch]
             try:
-                results = await loop.run_in_executor(
-                    self._executor, self._run_batch, [op for op, _ in batch]
-                )
+                results = await self._run_batch([op for op, _ in batch])
             except Exception as exc:  # the whole transaction failed: every op learns why
                 results = [exc] * len(batch)
             for (_, future), result in zip(batch, results, strict=True):

@@ -124,7 +124,7 @@ class PostgresStore:
     async def revision_bounds(self) -> tuple[int, int]:
         """(oldest retained - 1, newest) revisions, or (0, 0) before the first change."""
         row = (await self._rows(q.REVISION_BOUNDS, ()))[0]
-        low, high = row["min"], row["max"]
+        low, high = row["low"], row["high"]
         return (0, 0) if high is None else (low - 1, high)
 
     # ---- writes ----------------------------------------------------------

@@ -48,7 +48,10 @@ CHANGES_AFTER = (
 )
 # Two index lookups, the same shape as the SQLite store's (which scans the table
 # for min() and max() in one SELECT).
-REVISION_BOUNDS = "SELECT (SELECT min(revision) FROM changes), (SELECT max(revision) FROM changes)"
+REVISION_BOUNDS = (
+    "SELECT (SELECT min(revision) FROM changes) AS low, "
+    "(SELECT max(revision) FROM changes) AS high"
+)
 PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - %s"
 # ON CONFLICT waits for a concurrent transaction holding the same request_id to
 # finish, so a retry racing its original either replays it or takes over.

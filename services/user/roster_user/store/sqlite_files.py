@@ -56,7 +56,7 @@ def migration_lock(path: Path) -> Iterator[None]:
 
 
 class Connections:
-    """One connection per thread that uses the file, plus one for the event loop thread."""
+    """One connection per reader thread, one for writes, and one for the event loop's reads."""
 
     def __init__(self, path: Path, busy_timeout_s: float) -> None:
         self._path = path
@@ -65,6 +65,7 @@ class Connections:
         self._open: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._loop: sqlite3.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
 
     def _track(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         with self._lock:
@@ -91,6 +92,17 @@ class Connections:
         self._local.conn = None
         self._drop(conn)
 
+    def writer(self) -> sqlite3.Connection:
+        """The connection every write transaction runs on, used by one thread at a time."""
+        if self._writer is None:
+            self._writer = self._track(connect(self._path, busy_timeout_s=self._busy_timeout_s))
+        return self._writer
+
+    def forget_writer(self) -> None:
+        """Drop the writer's connection after an error."""
+        conn, self._writer = self._writer, None
+        self._drop(conn)
+
     def loop(self) -> sqlite3.Connection:
         """The event loop thread's connection: it never waits for a lock (busy timeout 0)."""
         if self._loop is None:
@@ -109,3 +121,4 @@ class Connections:
                 conn.close()
             self._open.clear()
         self._loop = None
+        self._writer = None

@@ -1,14 +1,44 @@
-"""The SQLite store's write operations, each run on the writer thread inside a batch."""
+"""The SQLite store's write operations, run inside a batch's transaction."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 
 from roster_user.domain.errors import AlreadyExists, DomainError, InvalidArgument, NotFound, Reason
 from roster_user.domain.model import EventType, User
 from roster_user.store import sqlite_queries as q
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
+
+
+def apply_batch(
+    conn: sqlite3.Connection, ops: Sequence[Callable[[sqlite3.Connection], object]]
+) -> list[object]:
+    """Run each operation in its own savepoint of the open transaction.
+
+    Returns, per operation, its result or the error that rolled back only that
+    operation: a refusal, a constraint violation, or a fault in that operation
+    alone, which must not fail the writes that share its batch. Other SQLite
+    errors (I/O, a full disk) propagate and the caller rolls back the batch.
+    """
+    results: list[object] = []
+    for op in ops:
+        conn.execute("SAVEPOINT op")
+        try:
+            results.append(op(conn))
+        except sqlite3.IntegrityError as exc:
+            results.append(integrity_error(exc))
+        except sqlite3.Error:
+            raise
+        except Exception as exc:
+            results.append(exc)
+        else:
+            conn.execute("RELEASE op")
+            continue
+        conn.execute("ROLLBACK TO op")
+        conn.execute("RELEASE op")
+    return results
 
 
 def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None) -> User:
