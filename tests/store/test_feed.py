@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from roster_user.domain.model import Change
-from roster_user.feed import ChangeFeed
+from roster_user.feed import ChangeFeed, Closed
 from roster_user.store.base import UserStore
 from tests.store.test_contract import a_user
 from tests.waiting import until
@@ -14,7 +14,7 @@ from tests.waiting import until
 async def test_with_no_subscribers_the_position_follows_the_writes_and_later_ones_are_delivered(
     store: UserStore,
 ) -> None:
-    feed = ChangeFeed(store, poll_seconds=30, buffer=10, max_streams=10)
+    feed = ChangeFeed(store, poll_seconds=30, quiet_seconds=30, buffer=10, max_streams=10)
     await feed.start()
     try:
         for n in range(3):
@@ -25,7 +25,8 @@ async def test_with_no_subscribers_the_position_follows_the_writes_and_later_one
         assert subscription.start == 3
         await store.create(a_user(3), None)
         feed.nudge()
-        change = await subscription.next(10)
+        async with asyncio.timeout(10):
+            change = await subscription.next()
         assert isinstance(change, Change)
         assert (change.revision, change.user.user_id) == (4, "user-3")
     finally:
@@ -33,7 +34,7 @@ async def test_with_no_subscribers_the_position_follows_the_writes_and_later_one
 
 
 async def test_closing_right_after_a_nudge_stops_the_feed(store: UserStore) -> None:
-    feed = ChangeFeed(store, poll_seconds=30, buffer=10, max_streams=10)
+    feed = ChangeFeed(store, poll_seconds=30, quiet_seconds=30, buffer=10, max_streams=10)
     await feed.start()
     subscription = feed.subscribe()
     for _ in range(20):  # let the tail task settle into its wait for a nudge
@@ -44,4 +45,5 @@ async def test_closing_right_after_a_nudge_stops_the_feed(store: UserStore) -> N
     feed.nudge()
     async with asyncio.timeout(10):
         await feed.close()
-    assert await subscription.next(1) is not None  # the CLOSED marker, not a quiet None
+    async with asyncio.timeout(1):
+        assert isinstance(await subscription.next(), Closed)

@@ -1,11 +1,11 @@
-"""A watcher's queue is bounded: overflowing it ends the subscription instead of growing."""
+"""A watcher's queue: bounded (overflow ends it), and quiet spells marked by the feed's ticks."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from roster_user.domain.model import Change, EventType, State, User
-from roster_user.feed import Closed, Subscription
+from roster_user.feed import QUIET, Closed, Subscription
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 USER = User("u", "uid", "u@example.com", "", State.ACTIVE, {}, "", NOW, NOW, None, 1)
@@ -23,7 +23,44 @@ async def test_an_overflowing_subscription_queues_the_limit_then_one_end_marker_
     for revision in range(1, 101):
         subscription.offer(change(revision))
     assert subscription.overflowed
-    received = [await subscription.next(0.01) for _ in range(5)]
+    received = [await subscription.next() for _ in range(4)]
     assert [item.revision for item in received[:3] if isinstance(item, Change)] == [1, 2, 3]
     assert isinstance(received[3], Closed)
-    assert received[4] is None
+    for _ in range(20):  # an ended subscription gets no quiet markers either
+        subscription.tick()
+    assert subscription.queued == 0
+
+
+async def test_four_ticks_without_changes_queue_one_quiet_marker() -> None:
+    subscription = Subscription(start=0, limit=10)
+    for _ in range(3):
+        subscription.tick()
+    assert subscription.queued == 0
+    subscription.tick()
+    assert subscription.queued == 1
+    assert await subscription.next() is QUIET
+    for _ in range(4):
+        subscription.tick()
+    assert await subscription.next() is QUIET
+
+
+async def test_a_change_restarts_the_quiet_count() -> None:
+    subscription = Subscription(start=0, limit=10)
+    for _ in range(3):
+        subscription.tick()
+    subscription.offer(change(1))
+    for _ in range(3):
+        subscription.tick()
+    assert await subscription.next() == change(1)
+    assert subscription.queued == 0
+    subscription.tick()
+    assert await subscription.next() is QUIET
+
+
+async def test_no_quiet_marker_while_changes_wait_to_be_sent() -> None:
+    subscription = Subscription(start=0, limit=10)
+    subscription.offer(change(1))
+    for _ in range(8):
+        subscription.tick()
+    assert subscription.queued == 1
+    assert await subscription.next() == change(1)

@@ -12,26 +12,42 @@ from roster_user.store.base import UserStore
 
 log = logging.getLogger(__name__)
 _READ_BATCH = 500
+# Quiet spells are counted in ticks of a quarter of the quiet interval, so a
+# quiet marker follows between 1 and 1.25 intervals without changes.
+_TICKS_PER_QUIET = 4
 
 
 class Closed:
     """Marks the end of a subscription because the server is shutting down."""
 
 
+class Quiet:
+    """Marks a quiet spell: nothing was queued for the subscription for a while."""
+
+
 CLOSED = Closed()
+QUIET = Quiet()
 
 
 class Subscription:
-    """One watcher's queue of changes after `start`, bounded by `limit` entries."""
+    """One watcher's queue of changes after `start`, bounded by `limit` entries.
+
+    Waiting for the next item sets no timer: with a thousand watchers and a
+    hundred changes a second, a timeout per wait was a fifth of the loop's time.
+    The feed's periodic tick queues a QUIET marker instead when a subscription
+    has had nothing for a while.
+    """
 
     def __init__(self, start: int, limit: int) -> None:
         self.start = start
         self.overflowed = False
         self._limit = limit
-        self._queue: asyncio.Queue[Change | Closed] = asyncio.Queue()
+        self._queue: asyncio.Queue[Change | Closed | Quiet] = asyncio.Queue()
+        self._quiet_ticks = 0
 
     def offer(self, change: Change) -> None:
         """Queue a change, or mark the watcher too slow instead of growing without bound."""
+        self._quiet_ticks = 0
         if self.overflowed:
             return
         if self._queue.qsize() >= self._limit:
@@ -40,20 +56,28 @@ class Subscription:
         else:
             self._queue.put_nowait(change)
 
+    @property
+    def queued(self) -> int:
+        """How many items wait to be taken."""
+        return self._queue.qsize()
+
+    def tick(self) -> None:
+        """Count a quiet tick; after enough in a row with nothing waiting, queue QUIET."""
+        self._quiet_ticks += 1
+        if self._quiet_ticks >= _TICKS_PER_QUIET:
+            self._quiet_ticks = 0
+            # Items still waiting carry positions of their own, and an ended
+            # subscription must not grow.
+            if self._queue.empty() and not self.overflowed:
+                self._queue.put_nowait(QUIET)
+
     def close(self) -> None:
         """End the subscription."""
         self._queue.put_nowait(CLOSED)
 
-    async def next(self, quiet_seconds: float) -> Change | Closed | None:
-        """The next change, CLOSED at the end, or None after `quiet_seconds` of quiet."""
-        # asyncio.timeout, never wait_for: on Python 3.11 wait_for swallows a
-        # cancellation that arrives just as the awaited thing completes, and the
-        # task it should have stopped runs on (this hung server shutdowns).
-        try:
-            async with asyncio.timeout(quiet_seconds):
-                return await self._queue.get()
-        except TimeoutError:
-            return None
+    async def next(self) -> Change | Closed | Quiet:
+        """The next change, CLOSED at the end, or QUIET after a quiet spell."""
+        return await self._queue.get()
 
 
 class ChangeFeed:
@@ -64,10 +88,17 @@ class ChangeFeed:
     """
 
     def __init__(
-        self, store: UserStore, *, poll_seconds: float, buffer: int, max_streams: int
+        self,
+        store: UserStore,
+        *,
+        poll_seconds: float,
+        quiet_seconds: float,
+        buffer: int,
+        max_streams: int,
     ) -> None:
         self._store = store
         self._poll_seconds = poll_seconds
+        self._tick_seconds = quiet_seconds / _TICKS_PER_QUIET
         self._buffer = buffer
         self._max_streams = max_streams
         self._subscriptions: set[Subscription] = set()
@@ -123,9 +154,15 @@ class ChangeFeed:
             subscription.close()
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time() + self._tick_seconds
         while True:
+            wait = min(self._poll_seconds, max(next_tick - loop.time(), 0.0))
+            # asyncio.timeout, never wait_for: on Python 3.11 wait_for swallows a
+            # cancellation that arrives just as the awaited thing completes, and
+            # the task it should have stopped runs on (this hung server shutdowns).
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._poll_seconds):  # not wait_for: see next()
+                async with asyncio.timeout(wait):
                     await self._wake.wait()
             self._wake.clear()
             try:
@@ -133,6 +170,10 @@ class ChangeFeed:
                     pass
             except DomainError:
                 log.warning("change feed cannot read the store; retrying")
+            if loop.time() >= next_tick:
+                next_tick = loop.time() + self._tick_seconds
+                for subscription in self._subscriptions:
+                    subscription.tick()
 
     async def _deliver_batch(self) -> bool:
         if not self._subscriptions:

@@ -113,6 +113,7 @@ async def build_server(
     feed = ChangeFeed(
         store,
         poll_seconds=settings.watch_poll_seconds,
+        quiet_seconds=settings.watch_bookmark_seconds,
         buffer=settings.watch_buffer_events,
         max_streams=settings.max_watch_streams,
     )
@@ -122,7 +123,7 @@ async def build_server(
     in_flight = InFlight()
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     registry = Registry()
-    servicer = UserServicer(directory, feed, bookmark_seconds=settings.watch_bookmark_seconds)
+    servicer = UserServicer(directory, feed)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]

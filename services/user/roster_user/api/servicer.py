@@ -19,7 +19,7 @@ from roster_user.domain.errors import (
     ResourceExhausted,
     Unavailable,
 )
-from roster_user.feed import ChangeFeed, Closed, Subscription
+from roster_user.feed import ChangeFeed, Closed, Quiet, Subscription
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _BACKLOG_BATCH = 500
@@ -28,10 +28,9 @@ _BACKLOG_BATCH = 500
 class UserServicer(user_service_pb2_grpc.UserServiceServicer):
     """Translates each RPC to a directory call and the result back to its response."""
 
-    def __init__(self, users: UserDirectory, feed: ChangeFeed, *, bookmark_seconds: float) -> None:
+    def __init__(self, users: UserDirectory, feed: ChangeFeed) -> None:
         self._users = users
         self._feed = feed
-        self._bookmark_seconds = bookmark_seconds
         self._events = ChangeEvents()
 
     async def GetUser(self, request: pb.GetUserRequest, context: Context) -> pb.GetUserResponse:
@@ -129,8 +128,8 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         self, subscription: Subscription, position: int
     ) -> AsyncIterator[pb.WatchUsersResponse]:
         while True:
-            item = await subscription.next(self._bookmark_seconds)
-            if item is None:
+            item = await subscription.next()
+            if isinstance(item, Quiet):
                 yield bookmark(position)
             elif isinstance(item, Closed):
                 if subscription.overflowed:

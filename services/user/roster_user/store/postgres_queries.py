@@ -49,8 +49,7 @@ CHANGES_AFTER = (
 # Two index lookups, the same shape as the SQLite store's (which scans the table
 # for min() and max() in one SELECT).
 REVISION_BOUNDS = (
-    "SELECT (SELECT min(revision) FROM changes) AS low, "
-    "(SELECT max(revision) FROM changes) AS high"
+    "SELECT (SELECT min(revision) FROM changes) AS low, (SELECT max(revision) FROM changes) AS high"
 )
 PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - %s"
 # ON CONFLICT waits for a concurrent transaction holding the same request_id to
