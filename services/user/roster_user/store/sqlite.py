@@ -94,14 +94,16 @@ class SqliteStore:
             await loop.run_in_executor(self._writer, conn.execute, "BEGIN IMMEDIATE")
             results = writes.apply_batch(conn, ops)
             await loop.run_in_executor(self._writer, conn.execute, "COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            self._connections.forget_writer()
-            if isinstance(exc, sqlite3.Error):
-                raise _unavailable(exc) from exc
+        except asyncio.CancelledError:
+            # The BEGIN or COMMIT in flight still runs on the writer thread; a
+            # rollback queued behind it (one thread, in order) ends what it leaves.
+            with contextlib.suppress(RuntimeError):  # the writer has shut down
+                self._writer.submit(_roll_back, conn)
             raise
+        except sqlite3.Error as exc:
+            _roll_back(conn)
+            self._connections.forget_writer()
+            raise _unavailable(exc) from exc
         return results
 
     # ---- lifecycle -------------------------------------------------------
@@ -204,6 +206,12 @@ class SqliteStore:
     async def prune_changes(self, keep: int) -> None:
         """Delete change records older than the newest `keep`."""
         await self._write(lambda c: c.execute(q.PRUNE, (keep,)))
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _unavailable(exc: BaseException) -> Unavailable:
