@@ -28,7 +28,7 @@ const (
 type WatchUsersResponse_EventType int32
 
 const (
-	// EVENT_TYPE_UNSPECIFIED is never sent.
+	// EVENT_TYPE_UNSPECIFIED is sent only on a response that carries changes.
 	WatchUsersResponse_EVENT_TYPE_UNSPECIFIED WatchUsersResponse_EventType = 0
 	// EVENT_TYPE_CREATED means the user was created.
 	WatchUsersResponse_EVENT_TYPE_CREATED WatchUsersResponse_EventType = 1
@@ -857,8 +857,15 @@ type WatchUsersRequest struct {
 	// sends every change after it. Zero means only changes made after the
 	// stream opens.
 	StartRevision int64 `protobuf:"varint,1,opt,name=start_revision,json=startRevision,proto3" json:"start_revision,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// max_changes_per_response lets one response carry several changes, for
+	// callers that watch many changes a second. Zero or one: every change is a
+	// response of its own. Above one: changes arrive in `changes` only, each
+	// response holding those ready to send at that moment (at least one, at
+	// most this many, oldest first); bookmarks are unchanged. Values above 1000
+	// count as 1000; negative values are INVALID_ARGUMENT.
+	MaxChangesPerResponse int32 `protobuf:"varint,2,opt,name=max_changes_per_response,json=maxChangesPerResponse,proto3" json:"max_changes_per_response,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *WatchUsersRequest) Reset() {
@@ -898,7 +905,15 @@ func (x *WatchUsersRequest) GetStartRevision() int64 {
 	return 0
 }
 
-// WatchUsersResponse is one change to one user.
+func (x *WatchUsersRequest) GetMaxChangesPerResponse() int32 {
+	if x != nil {
+		return x.MaxChangesPerResponse
+	}
+	return 0
+}
+
+// WatchUsersResponse is one change to one user, a bookmark, or (when the
+// request set max_changes_per_response above one) several changes.
 type WatchUsersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// revision increases by commit order across all users; pass the last one
@@ -909,7 +924,12 @@ type WatchUsersResponse struct {
 	// user is the user as it was right after the change; unset for bookmarks.
 	User *User `protobuf:"bytes,3,opt,name=user,proto3" json:"user,omitempty"`
 	// commit_time is when the change was committed; unset for bookmarks.
-	CommitTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=commit_time,json=commitTime,proto3" json:"commit_time,omitempty"`
+	CommitTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=commit_time,json=commitTime,proto3" json:"commit_time,omitempty"`
+	// changes holds consecutive changes, oldest first, each shaped as a
+	// single-change response (never with changes of its own), when the request
+	// set max_changes_per_response above one. The response's revision is then
+	// the last change's, and its event_type, user and commit_time are unset.
+	Changes       []*WatchUsersResponse `protobuf:"bytes,5,rep,name=changes,proto3" json:"changes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -972,6 +992,13 @@ func (x *WatchUsersResponse) GetCommitTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *WatchUsersResponse) GetChanges() []*WatchUsersResponse {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
 var File_roster_user_v1_user_service_proto protoreflect.FileDescriptor
 
 const file_roster_user_v1_user_service_proto_rawDesc = "" +
@@ -1022,16 +1049,18 @@ const file_roster_user_v1_user_service_proto_rawDesc = "" +
 	"\x0froster.dev/UserR\x04name\x12\x18\n" +
 	"\x04etag\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"@\n" +
 	"\x14UndeleteUserResponse\x12(\n" +
-	"\x04user\x18\x01 \x01(\v2\x14.roster.user.v1.UserR\x04user\"@\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.roster.user.v1.UserR\x04user\"\x7f\n" +
 	"\x11WatchUsersRequest\x12+\n" +
-	"\x0estart_revision\x18\x01 \x01(\x03B\x04\xe2A\x01\x01R\rstartRevision\"\x89\x03\n" +
+	"\x0estart_revision\x18\x01 \x01(\x03B\x04\xe2A\x01\x01R\rstartRevision\x12=\n" +
+	"\x18max_changes_per_response\x18\x02 \x01(\x05B\x04\xe2A\x01\x01R\x15maxChangesPerResponse\"\xc7\x03\n" +
 	"\x12WatchUsersResponse\x12\x1a\n" +
 	"\brevision\x18\x01 \x01(\x03R\brevision\x12K\n" +
 	"\n" +
 	"event_type\x18\x02 \x01(\x0e2,.roster.user.v1.WatchUsersResponse.EventTypeR\teventType\x12(\n" +
 	"\x04user\x18\x03 \x01(\v2\x14.roster.user.v1.UserR\x04user\x12;\n" +
 	"\vcommit_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"commitTime\"\xa2\x01\n" +
+	"commitTime\x12<\n" +
+	"\achanges\x18\x05 \x03(\v2\".roster.user.v1.WatchUsersResponseR\achanges\"\xa2\x01\n" +
 	"\tEventType\x12\x1a\n" +
 	"\x16EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_TYPE_CREATED\x10\x01\x12\x16\n" +
@@ -1104,27 +1133,28 @@ var file_roster_user_v1_user_service_proto_depIdxs = []int32{
 	0,  // 10: roster.user.v1.WatchUsersResponse.event_type:type_name -> roster.user.v1.WatchUsersResponse.EventType
 	17, // 11: roster.user.v1.WatchUsersResponse.user:type_name -> roster.user.v1.User
 	19, // 12: roster.user.v1.WatchUsersResponse.commit_time:type_name -> google.protobuf.Timestamp
-	1,  // 13: roster.user.v1.UserService.GetUser:input_type -> roster.user.v1.GetUserRequest
-	3,  // 14: roster.user.v1.UserService.BatchGetUsers:input_type -> roster.user.v1.BatchGetUsersRequest
-	5,  // 15: roster.user.v1.UserService.ListUsers:input_type -> roster.user.v1.ListUsersRequest
-	7,  // 16: roster.user.v1.UserService.CreateUser:input_type -> roster.user.v1.CreateUserRequest
-	9,  // 17: roster.user.v1.UserService.UpdateUser:input_type -> roster.user.v1.UpdateUserRequest
-	11, // 18: roster.user.v1.UserService.DeleteUser:input_type -> roster.user.v1.DeleteUserRequest
-	13, // 19: roster.user.v1.UserService.UndeleteUser:input_type -> roster.user.v1.UndeleteUserRequest
-	15, // 20: roster.user.v1.UserService.WatchUsers:input_type -> roster.user.v1.WatchUsersRequest
-	2,  // 21: roster.user.v1.UserService.GetUser:output_type -> roster.user.v1.GetUserResponse
-	4,  // 22: roster.user.v1.UserService.BatchGetUsers:output_type -> roster.user.v1.BatchGetUsersResponse
-	6,  // 23: roster.user.v1.UserService.ListUsers:output_type -> roster.user.v1.ListUsersResponse
-	8,  // 24: roster.user.v1.UserService.CreateUser:output_type -> roster.user.v1.CreateUserResponse
-	10, // 25: roster.user.v1.UserService.UpdateUser:output_type -> roster.user.v1.UpdateUserResponse
-	12, // 26: roster.user.v1.UserService.DeleteUser:output_type -> roster.user.v1.DeleteUserResponse
-	14, // 27: roster.user.v1.UserService.UndeleteUser:output_type -> roster.user.v1.UndeleteUserResponse
-	16, // 28: roster.user.v1.UserService.WatchUsers:output_type -> roster.user.v1.WatchUsersResponse
-	21, // [21:29] is the sub-list for method output_type
-	13, // [13:21] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	16, // 13: roster.user.v1.WatchUsersResponse.changes:type_name -> roster.user.v1.WatchUsersResponse
+	1,  // 14: roster.user.v1.UserService.GetUser:input_type -> roster.user.v1.GetUserRequest
+	3,  // 15: roster.user.v1.UserService.BatchGetUsers:input_type -> roster.user.v1.BatchGetUsersRequest
+	5,  // 16: roster.user.v1.UserService.ListUsers:input_type -> roster.user.v1.ListUsersRequest
+	7,  // 17: roster.user.v1.UserService.CreateUser:input_type -> roster.user.v1.CreateUserRequest
+	9,  // 18: roster.user.v1.UserService.UpdateUser:input_type -> roster.user.v1.UpdateUserRequest
+	11, // 19: roster.user.v1.UserService.DeleteUser:input_type -> roster.user.v1.DeleteUserRequest
+	13, // 20: roster.user.v1.UserService.UndeleteUser:input_type -> roster.user.v1.UndeleteUserRequest
+	15, // 21: roster.user.v1.UserService.WatchUsers:input_type -> roster.user.v1.WatchUsersRequest
+	2,  // 22: roster.user.v1.UserService.GetUser:output_type -> roster.user.v1.GetUserResponse
+	4,  // 23: roster.user.v1.UserService.BatchGetUsers:output_type -> roster.user.v1.BatchGetUsersResponse
+	6,  // 24: roster.user.v1.UserService.ListUsers:output_type -> roster.user.v1.ListUsersResponse
+	8,  // 25: roster.user.v1.UserService.CreateUser:output_type -> roster.user.v1.CreateUserResponse
+	10, // 26: roster.user.v1.UserService.UpdateUser:output_type -> roster.user.v1.UpdateUserResponse
+	12, // 27: roster.user.v1.UserService.DeleteUser:output_type -> roster.user.v1.DeleteUserResponse
+	14, // 28: roster.user.v1.UserService.UndeleteUser:output_type -> roster.user.v1.UndeleteUserResponse
+	16, // 29: roster.user.v1.UserService.WatchUsers:output_type -> roster.user.v1.WatchUsersResponse
+	22, // [22:30] is the sub-list for method output_type
+	14, // [14:22] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_roster_user_v1_user_service_proto_init() }

@@ -430,19 +430,29 @@ class WatchUsersRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     START_REVISION_FIELD_NUMBER: _builtins.int
+    MAX_CHANGES_PER_RESPONSE_FIELD_NUMBER: _builtins.int
     start_revision: _builtins.int
     """start_revision is the last revision the caller has seen; the stream
     sends every change after it. Zero means only changes made after the
     stream opens.
     """
+    max_changes_per_response: _builtins.int
+    """max_changes_per_response lets one response carry several changes, for
+    callers that watch many changes a second. Zero or one: every change is a
+    response of its own. Above one: changes arrive in `changes` only, each
+    response holding those ready to send at that moment (at least one, at
+    most this many, oldest first); bookmarks are unchanged. Values above 1000
+    count as 1000; negative values are INVALID_ARGUMENT.
+    """
     def __init__(
         self,
         *,
         start_revision: _builtins.int = ...,
+        max_changes_per_response: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["start_revision", b"start_revision"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["max_changes_per_response", b"max_changes_per_response", "start_revision", b"start_revision"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -450,7 +460,9 @@ Global___WatchUsersRequest: _TypeAlias = WatchUsersRequest  # noqa: Y015
 
 @_typing.final
 class WatchUsersResponse(_message.Message):
-    """WatchUsersResponse is one change to one user."""
+    """WatchUsersResponse is one change to one user, a bookmark, or (when the
+    request set max_changes_per_response above one) several changes.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -461,7 +473,7 @@ class WatchUsersResponse(_message.Message):
     class _EventTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[WatchUsersResponse._EventType.ValueType], _builtins.type):
         DESCRIPTOR: _descriptor.EnumDescriptor
         EVENT_TYPE_UNSPECIFIED: WatchUsersResponse._EventType.ValueType  # 0
-        """EVENT_TYPE_UNSPECIFIED is never sent."""
+        """EVENT_TYPE_UNSPECIFIED is sent only on a response that carries changes."""
         EVENT_TYPE_CREATED: WatchUsersResponse._EventType.ValueType  # 1
         """EVENT_TYPE_CREATED means the user was created."""
         EVENT_TYPE_UPDATED: WatchUsersResponse._EventType.ValueType  # 2
@@ -480,7 +492,7 @@ class WatchUsersResponse(_message.Message):
         """EventType says what happened to the user."""
 
     EVENT_TYPE_UNSPECIFIED: WatchUsersResponse.EventType.ValueType  # 0
-    """EVENT_TYPE_UNSPECIFIED is never sent."""
+    """EVENT_TYPE_UNSPECIFIED is sent only on a response that carries changes."""
     EVENT_TYPE_CREATED: WatchUsersResponse.EventType.ValueType  # 1
     """EVENT_TYPE_CREATED means the user was created."""
     EVENT_TYPE_UPDATED: WatchUsersResponse.EventType.ValueType  # 2
@@ -499,6 +511,7 @@ class WatchUsersResponse(_message.Message):
     EVENT_TYPE_FIELD_NUMBER: _builtins.int
     USER_FIELD_NUMBER: _builtins.int
     COMMIT_TIME_FIELD_NUMBER: _builtins.int
+    CHANGES_FIELD_NUMBER: _builtins.int
     revision: _builtins.int
     """revision increases by commit order across all users; pass the last one
     seen as start_revision to resume.
@@ -513,6 +526,14 @@ class WatchUsersResponse(_message.Message):
     def commit_time(self) -> _timestamp_pb2.Timestamp:
         """commit_time is when the change was committed; unset for bookmarks."""
 
+    @_builtins.property
+    def changes(self) -> _containers.RepeatedCompositeFieldContainer[Global___WatchUsersResponse]:
+        """changes holds consecutive changes, oldest first, each shaped as a
+        single-change response (never with changes of its own), when the request
+        set max_changes_per_response above one. The response's revision is then
+        the last change's, and its event_type, user and commit_time are unset.
+        """
+
     def __init__(
         self,
         *,
@@ -520,10 +541,11 @@ class WatchUsersResponse(_message.Message):
         event_type: Global___WatchUsersResponse.EventType.ValueType = ...,
         user: _user_pb2.User | None = ...,
         commit_time: _timestamp_pb2.Timestamp | None = ...,
+        changes: _abc.Iterable[Global___WatchUsersResponse] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["commit_time", b"commit_time", "user", b"user"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["commit_time", b"commit_time", "event_type", b"event_type", "revision", b"revision", "user", b"user"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changes", b"changes", "commit_time", b"commit_time", "event_type", b"event_type", "revision", b"revision", "user", b"user"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

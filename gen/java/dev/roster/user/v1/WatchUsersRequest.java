@@ -69,6 +69,26 @@ private static final long serialVersionUID = 0L;
     return startRevision_;
   }
 
+  public static final int MAX_CHANGES_PER_RESPONSE_FIELD_NUMBER = 2;
+  private int maxChangesPerResponse_ = 0;
+  /**
+   * <pre>
+   * max_changes_per_response lets one response carry several changes, for
+   * callers that watch many changes a second. Zero or one: every change is a
+   * response of its own. Above one: changes arrive in `changes` only, each
+   * response holding those ready to send at that moment (at least one, at
+   * most this many, oldest first); bookmarks are unchanged. Values above 1000
+   * count as 1000; negative values are INVALID_ARGUMENT.
+   * </pre>
+   *
+   * <code>int32 max_changes_per_response = 2 [json_name = "maxChangesPerResponse", (.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The maxChangesPerResponse.
+   */
+  @java.lang.Override
+  public int getMaxChangesPerResponse() {
+    return maxChangesPerResponse_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -86,6 +106,9 @@ private static final long serialVersionUID = 0L;
     if (startRevision_ != 0L) {
       output.writeInt64(1, startRevision_);
     }
+    if (maxChangesPerResponse_ != 0) {
+      output.writeInt32(2, maxChangesPerResponse_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -93,6 +116,10 @@ private static final long serialVersionUID = 0L;
     if (startRevision_ != 0L) {
       size += com.google.protobuf.CodedOutputStream
         .computeInt64Size(1, startRevision_);
+    }
+    if (maxChangesPerResponse_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeInt32Size(2, maxChangesPerResponse_);
     }
     return size;
   }
@@ -120,6 +147,8 @@ private static final long serialVersionUID = 0L;
 
     if (getStartRevision()
         != other.getStartRevision()) return false;
+    if (getMaxChangesPerResponse()
+        != other.getMaxChangesPerResponse()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -134,6 +163,8 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + START_REVISION_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
         getStartRevision());
+    hash = (37 * hash) + MAX_CHANGES_PER_RESPONSE_FIELD_NUMBER;
+    hash = (53 * hash) + getMaxChangesPerResponse();
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -270,6 +301,7 @@ private static final long serialVersionUID = 0L;
       super.clear();
       bitField0_ = 0;
       startRevision_ = 0L;
+      maxChangesPerResponse_ = 0;
       return this;
     }
 
@@ -306,6 +338,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000001) != 0)) {
         result.startRevision_ = startRevision_;
       }
+      if (((from_bitField0_ & 0x00000002) != 0)) {
+        result.maxChangesPerResponse_ = maxChangesPerResponse_;
+      }
     }
 
     @java.lang.Override
@@ -322,6 +357,9 @@ private static final long serialVersionUID = 0L;
       if (other == dev.roster.user.v1.WatchUsersRequest.getDefaultInstance()) return this;
       if (other.getStartRevision() != 0L) {
         setStartRevision(other.getStartRevision());
+      }
+      if (other.getMaxChangesPerResponse() != 0) {
+        setMaxChangesPerResponse(other.getMaxChangesPerResponse());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -352,6 +390,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000001;
               break;
             } // case 8
+            case 16: {
+              maxChangesPerResponse_ = input.readInt32();
+              bitField0_ |= 0x00000002;
+              break;
+            } // case 16
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -415,6 +458,65 @@ private static final long serialVersionUID = 0L;
     public Builder clearStartRevision() {
       bitField0_ = (bitField0_ & ~0x00000001);
       startRevision_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private int maxChangesPerResponse_ ;
+    /**
+     * <pre>
+     * max_changes_per_response lets one response carry several changes, for
+     * callers that watch many changes a second. Zero or one: every change is a
+     * response of its own. Above one: changes arrive in `changes` only, each
+     * response holding those ready to send at that moment (at least one, at
+     * most this many, oldest first); bookmarks are unchanged. Values above 1000
+     * count as 1000; negative values are INVALID_ARGUMENT.
+     * </pre>
+     *
+     * <code>int32 max_changes_per_response = 2 [json_name = "maxChangesPerResponse", (.google.api.field_behavior) = OPTIONAL];</code>
+     * @return The maxChangesPerResponse.
+     */
+    @java.lang.Override
+    public int getMaxChangesPerResponse() {
+      return maxChangesPerResponse_;
+    }
+    /**
+     * <pre>
+     * max_changes_per_response lets one response carry several changes, for
+     * callers that watch many changes a second. Zero or one: every change is a
+     * response of its own. Above one: changes arrive in `changes` only, each
+     * response holding those ready to send at that moment (at least one, at
+     * most this many, oldest first); bookmarks are unchanged. Values above 1000
+     * count as 1000; negative values are INVALID_ARGUMENT.
+     * </pre>
+     *
+     * <code>int32 max_changes_per_response = 2 [json_name = "maxChangesPerResponse", (.google.api.field_behavior) = OPTIONAL];</code>
+     * @param value The maxChangesPerResponse to set.
+     * @return This builder for chaining.
+     */
+    public Builder setMaxChangesPerResponse(int value) {
+
+      maxChangesPerResponse_ = value;
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * max_changes_per_response lets one response carry several changes, for
+     * callers that watch many changes a second. Zero or one: every change is a
+     * response of its own. Above one: changes arrive in `changes` only, each
+     * response holding those ready to send at that moment (at least one, at
+     * most this many, oldest first); bookmarks are unchanged. Values above 1000
+     * count as 1000; negative values are INVALID_ARGUMENT.
+     * </pre>
+     *
+     * <code>int32 max_changes_per_response = 2 [json_name = "maxChangesPerResponse", (.google.api.field_behavior) = OPTIONAL];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearMaxChangesPerResponse() {
+      bitField0_ = (bitField0_ & ~0x00000002);
+      maxChangesPerResponse_ = 0;
       onChanged();
       return this;
     }

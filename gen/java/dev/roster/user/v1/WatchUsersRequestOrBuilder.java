@@ -21,4 +21,19 @@ public interface WatchUsersRequestOrBuilder extends
    * @return The startRevision.
    */
   long getStartRevision();
+
+  /**
+   * <pre>
+   * max_changes_per_response lets one response carry several changes, for
+   * callers that watch many changes a second. Zero or one: every change is a
+   * response of its own. Above one: changes arrive in `changes` only, each
+   * response holding those ready to send at that moment (at least one, at
+   * most this many, oldest first); bookmarks are unchanged. Values above 1000
+   * count as 1000; negative values are INVALID_ARGUMENT.
+   * </pre>
+   *
+   * <code>int32 max_changes_per_response = 2 [json_name = "maxChangesPerResponse", (.google.api.field_behavior) = OPTIONAL];</code>
+   * @return The maxChangesPerResponse.
+   */
+  int getMaxChangesPerResponse();
 }

@@ -7,7 +7,8 @@ package dev.roster.user.v1;
 
 /**
  * <pre>
- * WatchUsersResponse is one change to one user.
+ * WatchUsersResponse is one change to one user, a bookmark, or (when the
+ * request set max_changes_per_response above one) several changes.
  * </pre>
  *
  * Protobuf type {@code roster.user.v1.WatchUsersResponse}
@@ -33,6 +34,7 @@ private static final long serialVersionUID = 0L;
   }
   private WatchUsersResponse() {
     eventType_ = 0;
+    changes_ = java.util.Collections.emptyList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -64,7 +66,7 @@ private static final long serialVersionUID = 0L;
       implements com.google.protobuf.ProtocolMessageEnum {
     /**
      * <pre>
-     * EVENT_TYPE_UNSPECIFIED is never sent.
+     * EVENT_TYPE_UNSPECIFIED is sent only on a response that carries changes.
      * </pre>
      *
      * <code>EVENT_TYPE_UNSPECIFIED = 0;</code>
@@ -126,7 +128,7 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * EVENT_TYPE_UNSPECIFIED is never sent.
+     * EVENT_TYPE_UNSPECIFIED is sent only on a response that carries changes.
      * </pre>
      *
      * <code>EVENT_TYPE_UNSPECIFIED = 0;</code>
@@ -381,6 +383,82 @@ private static final long serialVersionUID = 0L;
     return commitTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : commitTime_;
   }
 
+  public static final int CHANGES_FIELD_NUMBER = 5;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.roster.user.v1.WatchUsersResponse> changes_;
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.roster.user.v1.WatchUsersResponse> getChangesList() {
+    return changes_;
+  }
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.roster.user.v1.WatchUsersResponseOrBuilder> 
+      getChangesOrBuilderList() {
+    return changes_;
+  }
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  @java.lang.Override
+  public int getChangesCount() {
+    return changes_.size();
+  }
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  @java.lang.Override
+  public dev.roster.user.v1.WatchUsersResponse getChanges(int index) {
+    return changes_.get(index);
+  }
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  @java.lang.Override
+  public dev.roster.user.v1.WatchUsersResponseOrBuilder getChangesOrBuilder(
+      int index) {
+    return changes_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -407,6 +485,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000002) != 0)) {
       output.writeMessage(4, getCommitTime());
     }
+    for (int i = 0; i < changes_.size(); i++) {
+      output.writeMessage(5, changes_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -427,6 +508,15 @@ private static final long serialVersionUID = 0L;
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(4, getCommitTime());
     }
+
+        {
+          final int count = changes_.size();
+          for (int i = 0; i < count; i++) {
+            size += com.google.protobuf.CodedOutputStream
+              .computeMessageSizeNoTag(changes_.get(i));
+          }
+          size += 1 * count;
+        }
     return size;
   }
   @java.lang.Override
@@ -464,6 +554,8 @@ private static final long serialVersionUID = 0L;
       if (!getCommitTime()
           .equals(other.getCommitTime())) return false;
     }
+    if (!getChangesList()
+        .equals(other.getChangesList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -487,6 +579,10 @@ private static final long serialVersionUID = 0L;
     if (hasCommitTime()) {
       hash = (37 * hash) + COMMIT_TIME_FIELD_NUMBER;
       hash = (53 * hash) + getCommitTime().hashCode();
+    }
+    if (getChangesCount() > 0) {
+      hash = (37 * hash) + CHANGES_FIELD_NUMBER;
+      hash = (53 * hash) + getChangesList().hashCode();
     }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
@@ -587,7 +683,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * WatchUsersResponse is one change to one user.
+   * WatchUsersResponse is one change to one user, a bookmark, or (when the
+   * request set max_changes_per_response above one) several changes.
    * </pre>
    *
    * Protobuf type {@code roster.user.v1.WatchUsersResponse}
@@ -624,6 +721,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         internalGetUserFieldBuilder();
         internalGetCommitTimeFieldBuilder();
+        internalGetChangesFieldBuilder();
       }
     }
     @java.lang.Override
@@ -642,6 +740,13 @@ private static final long serialVersionUID = 0L;
         commitTimeBuilder_.dispose();
         commitTimeBuilder_ = null;
       }
+      if (changesBuilder_ == null) {
+        changes_ = java.util.Collections.emptyList();
+      } else {
+        changes_ = null;
+        changesBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000010);
       return this;
     }
 
@@ -668,9 +773,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public dev.roster.user.v1.WatchUsersResponse buildPartial() {
       dev.roster.user.v1.WatchUsersResponse result = new dev.roster.user.v1.WatchUsersResponse(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(dev.roster.user.v1.WatchUsersResponse result) {
+      if (changesBuilder_ == null) {
+        if (((bitField0_ & 0x00000010) != 0)) {
+          changes_ = java.util.Collections.unmodifiableList(changes_);
+          bitField0_ = (bitField0_ & ~0x00000010);
+        }
+        result.changes_ = changes_;
+      } else {
+        result.changes_ = changesBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.roster.user.v1.WatchUsersResponse result) {
@@ -721,6 +839,32 @@ private static final long serialVersionUID = 0L;
       if (other.hasCommitTime()) {
         mergeCommitTime(other.getCommitTime());
       }
+      if (changesBuilder_ == null) {
+        if (!other.changes_.isEmpty()) {
+          if (changes_.isEmpty()) {
+            changes_ = other.changes_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+          } else {
+            ensureChangesIsMutable();
+            changes_.addAll(other.changes_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.changes_.isEmpty()) {
+          if (changesBuilder_.isEmpty()) {
+            changesBuilder_.dispose();
+            changesBuilder_ = null;
+            changes_ = other.changes_;
+            bitField0_ = (bitField0_ & ~0x00000010);
+            changesBuilder_ = 
+              com.google.protobuf.GeneratedMessage.alwaysUseFieldBuilders ?
+                 internalGetChangesFieldBuilder() : null;
+          } else {
+            changesBuilder_.addAllMessages(other.changes_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -769,6 +913,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 34
+            case 42: {
+              dev.roster.user.v1.WatchUsersResponse m =
+                  input.readMessage(
+                      dev.roster.user.v1.WatchUsersResponse.parser(),
+                      extensionRegistry);
+              if (changesBuilder_ == null) {
+                ensureChangesIsMutable();
+                changes_.add(m);
+              } else {
+                changesBuilder_.addMessage(m);
+              }
+              break;
+            } // case 42
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1213,6 +1370,366 @@ private static final long serialVersionUID = 0L;
         commitTime_ = null;
       }
       return commitTimeBuilder_;
+    }
+
+    private java.util.List<dev.roster.user.v1.WatchUsersResponse> changes_ =
+      java.util.Collections.emptyList();
+    private void ensureChangesIsMutable() {
+      if (!((bitField0_ & 0x00000010) != 0)) {
+        changes_ = new java.util.ArrayList<dev.roster.user.v1.WatchUsersResponse>(changes_);
+        bitField0_ |= 0x00000010;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.roster.user.v1.WatchUsersResponse, dev.roster.user.v1.WatchUsersResponse.Builder, dev.roster.user.v1.WatchUsersResponseOrBuilder> changesBuilder_;
+
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public java.util.List<dev.roster.user.v1.WatchUsersResponse> getChangesList() {
+      if (changesBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(changes_);
+      } else {
+        return changesBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public int getChangesCount() {
+      if (changesBuilder_ == null) {
+        return changes_.size();
+      } else {
+        return changesBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public dev.roster.user.v1.WatchUsersResponse getChanges(int index) {
+      if (changesBuilder_ == null) {
+        return changes_.get(index);
+      } else {
+        return changesBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder setChanges(
+        int index, dev.roster.user.v1.WatchUsersResponse value) {
+      if (changesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureChangesIsMutable();
+        changes_.set(index, value);
+        onChanged();
+      } else {
+        changesBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder setChanges(
+        int index, dev.roster.user.v1.WatchUsersResponse.Builder builderForValue) {
+      if (changesBuilder_ == null) {
+        ensureChangesIsMutable();
+        changes_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        changesBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder addChanges(dev.roster.user.v1.WatchUsersResponse value) {
+      if (changesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureChangesIsMutable();
+        changes_.add(value);
+        onChanged();
+      } else {
+        changesBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder addChanges(
+        int index, dev.roster.user.v1.WatchUsersResponse value) {
+      if (changesBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        ensureChangesIsMutable();
+        changes_.add(index, value);
+        onChanged();
+      } else {
+        changesBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder addChanges(
+        dev.roster.user.v1.WatchUsersResponse.Builder builderForValue) {
+      if (changesBuilder_ == null) {
+        ensureChangesIsMutable();
+        changes_.add(builderForValue.build());
+        onChanged();
+      } else {
+        changesBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder addChanges(
+        int index, dev.roster.user.v1.WatchUsersResponse.Builder builderForValue) {
+      if (changesBuilder_ == null) {
+        ensureChangesIsMutable();
+        changes_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        changesBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder addAllChanges(
+        java.lang.Iterable<? extends dev.roster.user.v1.WatchUsersResponse> values) {
+      if (changesBuilder_ == null) {
+        ensureChangesIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, changes_);
+        onChanged();
+      } else {
+        changesBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder clearChanges() {
+      if (changesBuilder_ == null) {
+        changes_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000010);
+        onChanged();
+      } else {
+        changesBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public Builder removeChanges(int index) {
+      if (changesBuilder_ == null) {
+        ensureChangesIsMutable();
+        changes_.remove(index);
+        onChanged();
+      } else {
+        changesBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public dev.roster.user.v1.WatchUsersResponse.Builder getChangesBuilder(
+        int index) {
+      return internalGetChangesFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public dev.roster.user.v1.WatchUsersResponseOrBuilder getChangesOrBuilder(
+        int index) {
+      if (changesBuilder_ == null) {
+        return changes_.get(index);  } else {
+        return changesBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public java.util.List<? extends dev.roster.user.v1.WatchUsersResponseOrBuilder> 
+         getChangesOrBuilderList() {
+      if (changesBuilder_ != null) {
+        return changesBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(changes_);
+      }
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public dev.roster.user.v1.WatchUsersResponse.Builder addChangesBuilder() {
+      return internalGetChangesFieldBuilder().addBuilder(
+          dev.roster.user.v1.WatchUsersResponse.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public dev.roster.user.v1.WatchUsersResponse.Builder addChangesBuilder(
+        int index) {
+      return internalGetChangesFieldBuilder().addBuilder(
+          index, dev.roster.user.v1.WatchUsersResponse.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * changes holds consecutive changes, oldest first, each shaped as a
+     * single-change response (never with changes of its own), when the request
+     * set max_changes_per_response above one. The response's revision is then
+     * the last change's, and its event_type, user and commit_time are unset.
+     * </pre>
+     *
+     * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+     */
+    public java.util.List<dev.roster.user.v1.WatchUsersResponse.Builder> 
+         getChangesBuilderList() {
+      return internalGetChangesFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilder<
+        dev.roster.user.v1.WatchUsersResponse, dev.roster.user.v1.WatchUsersResponse.Builder, dev.roster.user.v1.WatchUsersResponseOrBuilder> 
+        internalGetChangesFieldBuilder() {
+      if (changesBuilder_ == null) {
+        changesBuilder_ = new com.google.protobuf.RepeatedFieldBuilder<
+            dev.roster.user.v1.WatchUsersResponse, dev.roster.user.v1.WatchUsersResponse.Builder, dev.roster.user.v1.WatchUsersResponseOrBuilder>(
+                changes_,
+                ((bitField0_ & 0x00000010) != 0),
+                getParentForChildren(),
+                isClean());
+        changes_ = null;
+      }
+      return changesBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:roster.user.v1.WatchUsersResponse)

@@ -93,4 +93,63 @@ public interface WatchUsersResponseOrBuilder extends
    * <code>.google.protobuf.Timestamp commit_time = 4 [json_name = "commitTime"];</code>
    */
   com.google.protobuf.TimestampOrBuilder getCommitTimeOrBuilder();
+
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  java.util.List<dev.roster.user.v1.WatchUsersResponse> 
+      getChangesList();
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  dev.roster.user.v1.WatchUsersResponse getChanges(int index);
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  int getChangesCount();
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  java.util.List<? extends dev.roster.user.v1.WatchUsersResponseOrBuilder> 
+      getChangesOrBuilderList();
+  /**
+   * <pre>
+   * changes holds consecutive changes, oldest first, each shaped as a
+   * single-change response (never with changes of its own), when the request
+   * set max_changes_per_response above one. The response's revision is then
+   * the last change's, and its event_type, user and commit_time are unset.
+   * </pre>
+   *
+   * <code>repeated .roster.user.v1.WatchUsersResponse changes = 5 [json_name = "changes"];</code>
+   */
+  dev.roster.user.v1.WatchUsersResponseOrBuilder getChangesOrBuilder(
+      int index);
 }
