@@ -212,3 +212,79 @@ async def test_quiet_streams_receive_bookmarks_at_the_current_revision(settings:
             assert (later.event_type, later.revision) == (BOOKMARK, created.revision)
     finally:
         await shutdown.drain(running)
+
+
+async def responses_until(stream: AsyncIterator[Event], count: int) -> list[Event]:
+    """Responses up to the one holding the `count`th change, bookmarks left out."""
+    found: list[Event] = []
+    while sum(len(r.changes) for r in found) < count:
+        response = await next_event(stream)
+        if response.event_type != BOOKMARK:
+            found.append(response)
+    return found
+
+
+def assert_batched(responses: list[Event], most: int) -> list[Event]:
+    """Check the batched shape and return the changes, in order."""
+    for response in responses:
+        assert 1 <= len(response.changes) <= most
+        assert response.event_type == Event.EVENT_TYPE_UNSPECIFIED
+        assert not response.HasField("user") and not response.HasField("commit_time")
+        assert response.revision == response.changes[-1].revision
+        assert all(not change.changes for change in response.changes)
+    return [change for response in responses for change in response.changes]
+
+
+async def test_a_backlog_arrives_in_responses_of_at_most_the_asked_number_of_changes(
+    client: UserClient,
+) -> None:
+    await client.create_user(a_user("b-start"))  # start_revision 0 would mean "from now"
+    start = (await next_event(client.watch_users())).revision
+    for n in range(30):
+        await client.create_user(a_user(f"b{n}"), user_id=f"b{n}")
+    stream = client.watch_users(start, max_changes_per_response=7)
+    first = await next_event(stream)
+    assert (first.event_type, first.revision, len(first.changes)) == (BOOKMARK, start, 0)
+    responses = await responses_until(stream, 30)
+    assert [len(r.changes) for r in responses] == [7, 7, 7, 7, 2]
+    found = assert_batched(responses, 7)
+    assert [c.revision for c in found] == list(range(start + 1, start + 31))
+    assert [c.user.name for c in found] == [f"users/b{n}" for n in range(30)]
+    assert {c.event_type for c in found} == {Event.EVENT_TYPE_CREATED}
+
+
+async def test_live_changes_taken_several_per_response_arrive_once_and_in_order(
+    client: UserClient,
+) -> None:
+    stream = client.watch_users(max_changes_per_response=1_000_000)  # counts as 1000
+    start = (await next_event(stream)).revision
+    await asyncio.gather(*(client.create_user(a_user(f"l{n}")) for n in range(40)))
+    found = assert_batched(await responses_until(stream, 40), 1000)
+    assert [c.revision for c in found] == list(range(start + 1, start + 41))
+
+
+async def test_a_negative_changes_per_response_is_invalid(client: UserClient) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        await next_event(client.watch_users(max_changes_per_response=-1))
+    assert_error(caught.value, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT")
+    assert [v.field for v in caught.value.field_violations] == ["max_changes_per_response"]
+
+
+async def test_changes_made_faster_than_a_round_reach_a_batching_watcher_together(
+    settings: Settings,
+) -> None:
+    # One round per 2 s: the first change goes out at once, the nine made right
+    # after it wait for the next round and share a response. Delivered as each
+    # was made, they would take ten responses.
+    running = await build_server(with_settings(settings, watch_round_seconds=2.0))
+    try:
+        async with UserClient(running.address) as client:
+            stream = client.watch_users(max_changes_per_response=100)
+            await next_event(stream)
+            for n in range(10):
+                await client.create_user(a_user(f"r{n}"))
+            responses = await responses_until(stream, 10)
+            assert len(assert_batched(responses, 100)) == 10
+            assert len(responses) <= 3, [len(r.changes) for r in responses]
+    finally:
+        await shutdown.drain(running)

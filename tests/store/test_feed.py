@@ -14,7 +14,9 @@ from tests.waiting import until
 async def test_with_no_subscribers_the_position_follows_the_writes_and_later_ones_are_delivered(
     store: UserStore,
 ) -> None:
-    feed = ChangeFeed(store, poll_seconds=30, quiet_seconds=30, buffer=10, max_streams=10)
+    feed = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=30, round_seconds=0, buffer=10, max_streams=10
+    )
     await feed.start()
     try:
         for n in range(3):
@@ -34,7 +36,9 @@ async def test_with_no_subscribers_the_position_follows_the_writes_and_later_one
 
 
 async def test_closing_right_after_a_nudge_stops_the_feed(store: UserStore) -> None:
-    feed = ChangeFeed(store, poll_seconds=30, quiet_seconds=30, buffer=10, max_streams=10)
+    feed = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=30, round_seconds=0, buffer=10, max_streams=10
+    )
     await feed.start()
     subscription = feed.subscribe()
     for _ in range(20):  # let the tail task settle into its wait for a nudge

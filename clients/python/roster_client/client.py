@@ -193,11 +193,21 @@ class UserClient:
         return (await self._call(self._stub.UndeleteUser, request, timeout)).user
 
     async def watch_users(
-        self, start_revision: int = 0, *, timeout: float | None = None
+        self,
+        start_revision: int = 0,
+        *,
+        max_changes_per_response: int = 0,
+        timeout: float | None = None,
     ) -> AsyncGenerator[pb.WatchUsersResponse]:
-        """WatchUsers: a bookmark first, then every change; no deadline unless given."""
+        """WatchUsers: a bookmark first, then every change; no deadline unless given.
+
+        With `max_changes_per_response` above one, changes arrive in each
+        response's `changes` (several when they are ready at once).
+        """
         call = self._stub.WatchUsers(
-            pb.WatchUsersRequest(start_revision=start_revision),
+            pb.WatchUsersRequest(
+                start_revision=start_revision, max_changes_per_response=max_changes_per_response
+            ),
             timeout=timeout,
             metadata=self._metadata,
         )

@@ -132,6 +132,11 @@ class Settings:
     watch_bookmark_seconds: float = setting(
         "30", _seconds, "quiet seconds after which a watch stream gets a bookmark"
     )
+    watch_round_seconds: float = setting(
+        "0.05",
+        _seconds,
+        "while changes come faster, the change feed hands them to watchers at most once per this",
+    )
     watch_poll_seconds: float = setting(
         "0.1", _seconds, "how often the change feed looks for changes made by other processes"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 
@@ -35,31 +36,37 @@ class Subscription:
     Waiting for the next item sets no timer: with a thousand watchers and a
     hundred changes a second, a timeout per wait was a fifth of the loop's time.
     The feed's periodic tick queues a QUIET marker instead when a subscription
-    has had nothing for a while.
+    has had nothing for a while. One task consumes a subscription.
     """
 
     def __init__(self, start: int, limit: int) -> None:
         self.start = start
         self.overflowed = False
         self._limit = limit
-        self._queue: asyncio.Queue[Change | Closed | Quiet] = asyncio.Queue()
+        self._items: collections.deque[Change | Closed | Quiet] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
         self._quiet_ticks = 0
+
+    def _put(self, item: Change | Closed | Quiet) -> None:
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     def offer(self, change: Change) -> None:
         """Queue a change, or mark the watcher too slow instead of growing without bound."""
         self._quiet_ticks = 0
         if self.overflowed:
             return
-        if self._queue.qsize() >= self._limit:
+        if len(self._items) >= self._limit:
             self.overflowed = True
-            self._queue.put_nowait(CLOSED)
+            self._put(CLOSED)
         else:
-            self._queue.put_nowait(change)
+            self._put(change)
 
     @property
     def queued(self) -> int:
         """How many items wait to be taken."""
-        return self._queue.qsize()
+        return len(self._items)
 
     def tick(self) -> None:
         """Count a quiet tick; after enough in a row with nothing waiting, queue QUIET."""
@@ -68,16 +75,29 @@ class Subscription:
             self._quiet_ticks = 0
             # Items still waiting carry positions of their own, and an ended
             # subscription must not grow.
-            if self._queue.empty() and not self.overflowed:
-                self._queue.put_nowait(QUIET)
+            if not self._items and not self.overflowed:
+                self._put(QUIET)
 
     def close(self) -> None:
         """End the subscription."""
-        self._queue.put_nowait(CLOSED)
+        self._put(CLOSED)
 
     async def next(self) -> Change | Closed | Quiet:
         """The next change, CLOSED at the end, or QUIET after a quiet spell."""
-        return await self._queue.get()
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.popleft()
+
+    def take_ready(self, most: int) -> list[Change]:
+        """Up to `most` changes queued right now, without waiting; markers stay queued."""
+        taken: list[Change] = []
+        while len(taken) < most and self._items and isinstance(self._items[0], Change):
+            taken.append(self._items.popleft())  # type: ignore[arg-type]
+        return taken
 
 
 class ChangeFeed:
@@ -93,12 +113,14 @@ class ChangeFeed:
         *,
         poll_seconds: float,
         quiet_seconds: float,
+        round_seconds: float,
         buffer: int,
         max_streams: int,
     ) -> None:
         self._store = store
         self._poll_seconds = poll_seconds
         self._tick_seconds = quiet_seconds / _TICKS_PER_QUIET
+        self._round_seconds = round_seconds
         self._buffer = buffer
         self._max_streams = max_streams
         self._subscriptions: set[Subscription] = set()
@@ -156,6 +178,7 @@ class ChangeFeed:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         next_tick = loop.time() + self._tick_seconds
+        last_round = -self._round_seconds
         while True:
             wait = min(self._poll_seconds, max(next_tick - loop.time(), 0.0))
             # asyncio.timeout, never wait_for: on Python 3.11 wait_for swallows a
@@ -164,10 +187,18 @@ class ChangeFeed:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(wait):
                     await self._wake.wait()
+            hold = last_round + self._round_seconds - loop.time()
+            if hold > 0:
+                # Changes come faster than one round per interval: gather them, so
+                # a watcher that takes several per response sends one response per
+                # round and the fan-out leaves the loop time for other calls.
+                await asyncio.sleep(hold)
             self._wake.clear()
             try:
-                while await self._deliver_batch():
-                    pass
+                while (delivered := await self._deliver_batch()) == _READ_BATCH:
+                    last_round = loop.time()
+                if delivered:
+                    last_round = loop.time()
             except DomainError:
                 log.warning("change feed cannot read the store; retrying")
             if loop.time() >= next_tick:
@@ -175,7 +206,8 @@ class ChangeFeed:
                 for subscription in self._subscriptions:
                     subscription.tick()
 
-    async def _deliver_batch(self) -> bool:
+    async def _deliver_batch(self) -> int:
+        """Hand the next changes to every subscription; how many there were."""
         if not self._subscriptions:
             # Nobody to deliver to: only the position must stay current (new
             # subscribers start from it), and the newest revision is one indexed
@@ -183,10 +215,10 @@ class ChangeFeed:
             newest = (await self._store.revision_bounds())[1]
             if not self._subscriptions:  # nobody subscribed during that read either
                 self._position = max(self._position, newest)
-                return False
+                return 0
         changes = await self._store.changes_after(self._position, _READ_BATCH)
         for change in changes:
             for subscription in self._subscriptions:
                 subscription.offer(change)
             self._position = change.revision
-        return len(changes) == _READ_BATCH
+        return len(changes)

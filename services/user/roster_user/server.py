@@ -114,6 +114,7 @@ async def build_server(
         store,
         poll_seconds=settings.watch_poll_seconds,
         quiet_seconds=settings.watch_bookmark_seconds,
+        round_seconds=settings.watch_round_seconds,
         buffer=settings.watch_buffer_events,
         max_streams=settings.max_watch_streams,
     )

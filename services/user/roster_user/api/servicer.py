@@ -19,10 +19,13 @@ from roster_user.domain.errors import (
     ResourceExhausted,
     Unavailable,
 )
+from roster_user.domain.model import Change
 from roster_user.feed import ChangeFeed, Closed, Quiet, Subscription
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _BACKLOG_BATCH = 500
+# The most changes one WatchUsers response carries, whatever the caller asks.
+MAX_CHANGES_PER_RESPONSE = 1000
 
 
 class UserServicer(user_service_pb2_grpc.UserServiceServicer):
@@ -102,8 +105,14 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         self, request: pb.WatchUsersRequest, context: Context
     ) -> AsyncIterator[pb.WatchUsersResponse]:
         """Stream changes after the start revision: first a bookmark, then the backlog, then live."""
+        violations = []
         if request.start_revision < 0:
-            raise InvalidArgument.of("start_revision", "must not be negative")
+            violations.append(FieldViolation("start_revision", "must not be negative"))
+        if request.max_changes_per_response < 0:
+            violations.append(FieldViolation("max_changes_per_response", "must not be negative"))
+        if violations:
+            raise InvalidArgument(violations)
+        per_response = min(max(request.max_changes_per_response, 1), MAX_CHANGES_PER_RESPONSE)
         subscription = self._feed.subscribe()
         try:
             position = request.start_revision or subscription.start
@@ -112,20 +121,28 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
             yield bookmark(position)
             while position < subscription.start:
                 backlog = await self._users.changes_after(position, _BACKLOG_BATCH)
-                for change in backlog:
-                    if change.revision > subscription.start:
-                        break
-                    yield self._events.of(change)
-                    position = change.revision
-                if len(backlog) < _BACKLOG_BATCH:
+                due = [change for change in backlog if change.revision <= subscription.start]
+                for start in range(0, len(due), per_response):
+                    yield self._response(due[start : start + per_response], per_response)
+                if due:
+                    position = due[-1].revision
+                if len(backlog) < _BACKLOG_BATCH or len(due) < len(backlog):
                     break
-            async for message in self._live(subscription, position):
+            async for message in self._live(subscription, position, per_response):
                 yield message
         finally:
             self._feed.unsubscribe(subscription)
 
+    def _response(self, changes: list[Change], per_response: int) -> pb.WatchUsersResponse:
+        """One change as its own response, or several in `changes` when the caller asked."""
+        if per_response == 1:
+            return self._events.of(changes[0])
+        return pb.WatchUsersResponse(
+            revision=changes[-1].revision, changes=[self._events.of(c) for c in changes]
+        )
+
     async def _live(
-        self, subscription: Subscription, position: int
+        self, subscription: Subscription, position: int, per_response: int
     ) -> AsyncIterator[pb.WatchUsersResponse]:
         while True:
             item = await subscription.next()
@@ -143,9 +160,13 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
                     reason=Reason.SHUTTING_DOWN,
                     metadata={"last_revision": str(position)},
                 )
-            elif item.revision > position:
-                yield self._events.of(item)
-                position = item.revision
+            else:
+                # Changes already sent from the backlog come again live: skip them.
+                ready = [item, *subscription.take_ready(per_response - 1)]
+                fresh = [change for change in ready if change.revision > position]
+                if fresh:
+                    yield self._response(fresh, per_response)
+                    position = fresh[-1].revision
 
 
 def _mask_paths(request: pb.UpdateUserRequest) -> frozenset[str]:
