@@ -43,11 +43,13 @@ func (rawCodec) Name() string { return "proto" }
 
 // event is the part of a WatchUsersResponse the benchmark needs.
 type event struct {
-	kind   uint64
-	commit time.Time
+	kind    uint64
+	commit  time.Time
+	changes []event
 }
 
-// decode reads event_type (2) and commit_time (4: seconds 1, nanos 2).
+// decode reads event_type (2), commit_time (4: seconds 1, nanos 2) and the
+// changes (5) a batched response carries, each shaped as a single change.
 func decode(b []byte) (event, error) {
 	var e event
 	var secs, nanos uint64
@@ -75,6 +77,17 @@ func decode(b []byte) (event, error) {
 				}
 				ts = ts[k+j:]
 			}
+			n = m
+		} else if num == 5 && typ == protowire.BytesType {
+			inner, m := protowire.ConsumeBytes(b)
+			if m < 0 {
+				return e, protowire.ParseError(m)
+			}
+			change, err := decode(inner)
+			if err != nil {
+				return e, err
+			}
+			e.changes = append(e.changes, change)
 			n = m
 		} else {
 			n = protowire.ConsumeFieldValue(num, typ, b)
@@ -139,9 +152,10 @@ func main() {
 	rate := flag.Float64("rate", 100, "creates per second")
 	seconds := flag.Float64("seconds", 10, "how long to write")
 	pidList := flag.String("pids", "", "comma-separated server pids for RSS")
+	perResponse := flag.Int("per-response", 0, "max_changes_per_response each watcher asks for")
 	flag.Parse()
 	pids := strings.Split(*pidList, ",")
-	res, err := run(*addr, *watchers, *conns, *rate, *seconds, pids)
+	res, err := run(*addr, *watchers, *conns, *rate, *seconds, *perResponse, pids)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "watch:", err)
 		os.Exit(1)
@@ -149,7 +163,7 @@ func main() {
 	_ = json.NewEncoder(os.Stdout).Encode(res)
 }
 
-func run(addr string, watchers, conns int, rate, seconds float64, pids []string) (result, error) {
+func run(addr string, watchers, conns int, rate, seconds float64, perResponse int, pids []string) (result, error) {
 	res := result{Watchers: watchers, RssIdle: rssMiB(pids)}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -172,7 +186,7 @@ func run(addr string, watchers, conns int, rate, seconds float64, pids []string)
 	var ready sync.WaitGroup
 	ready.Add(watchers)
 	for w := 0; w < watchers; w++ {
-		go watch(ctx, channels[w%conns], &ready, func(lat time.Duration) {
+		go watch(ctx, channels[w%conns], watchRequest(perResponse), &ready, func(lat time.Duration) {
 			delivered.Add(1)
 			mu.Lock()
 			latencies = append(latencies, lat)
@@ -213,8 +227,18 @@ func pct(sorted []time.Duration, p float64) float64 {
 	return float64(sorted[i].Microseconds()) / 1000
 }
 
+// watchRequest encodes WatchUsersRequest{max_changes_per_response} (empty when 0).
+func watchRequest(perResponse int) []byte {
+	var req []byte
+	if perResponse > 0 {
+		req = protowire.AppendTag(req, 2, protowire.VarintType)
+		req = protowire.AppendVarint(req, uint64(perResponse))
+	}
+	return req
+}
+
 // watch opens one stream, reports readiness at its bookmark, then times each created user.
-func watch(ctx context.Context, c *grpc.ClientConn, ready *sync.WaitGroup, seen func(time.Duration), errs *atomic.Int64) {
+func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.WaitGroup, seen func(time.Duration), errs *atomic.Int64) {
 	once := sync.Once{}
 	defer once.Do(ready.Done)
 	stream, err := c.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, watchMethod)
@@ -222,7 +246,6 @@ func watch(ctx context.Context, c *grpc.ClientConn, ready *sync.WaitGroup, seen 
 		errs.Add(1)
 		return
 	}
-	req := []byte{}
 	if stream.SendMsg(&req) != nil || stream.CloseSend() != nil {
 		errs.Add(1)
 		return
@@ -241,11 +264,13 @@ func watch(ctx context.Context, c *grpc.ClientConn, ready *sync.WaitGroup, seen 
 			errs.Add(1)
 			return
 		}
-		switch e.kind {
-		case eventBookmark:
+		if e.kind == eventBookmark {
 			once.Do(ready.Done)
-		case eventCreated:
-			seen(now.Sub(e.commit))
+		}
+		for _, change := range append(e.changes, e) {
+			if change.kind == eventCreated {
+				seen(now.Sub(change.commit))
+			}
 		}
 	}
 }

@@ -288,3 +288,24 @@ async def test_changes_made_faster_than_a_round_reach_a_batching_watcher_togethe
             assert len(responses) <= 3, [len(r.changes) for r in responses]
     finally:
         await shutdown.drain(running)
+
+
+async def test_a_watcher_taking_one_change_per_response_is_never_held_for_a_round(
+    settings: Settings,
+) -> None:
+    # Rounds of 30 s: were single-change watchers held for them, all but the
+    # first change would miss next_event's 10 s deadline.
+    running = await build_server(with_settings(settings, watch_round_seconds=30.0))
+    try:
+        async with UserClient(running.address) as client:
+            single = client.watch_users()
+            batching = client.watch_users(max_changes_per_response=100)
+            await next_event(single)
+            await next_event(batching)
+            for n in range(5):
+                await client.create_user(a_user(f"s{n}"))
+            events = await changes(single, 5)
+            assert [e.user.email for e in events] == [a_user(f"s{n}").email for n in range(5)]
+            assert not any(e.changes for e in events)
+    finally:
+        await shutdown.drain(running)

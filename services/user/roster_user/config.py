@@ -135,7 +135,7 @@ class Settings:
     watch_round_seconds: float = setting(
         "0.05",
         _seconds,
-        "while changes come faster, the change feed hands them to watchers at most once per this",
+        "watchers taking several changes per response get them at most once per this while changes keep coming",
     )
     watch_poll_seconds: float = setting(
         "0.1", _seconds, "how often the change feed looks for changes made by other processes"

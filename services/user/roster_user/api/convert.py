@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from google.protobuf import timestamp_pb2
@@ -67,16 +68,20 @@ def change_to_proto(change: Change) -> user_service_pb2.WatchUsersResponse:
 
 
 class ChangeEvents:
-    """WatchUsers events converted once per change and shared by every watcher.
+    """WatchUsers responses built once and shared by every watcher.
 
     A change reaches every open stream within moments, so a small window of
     recent revisions saves all but one conversion per change; with a thousand
-    watchers the conversions were a large share of the fan-out's CPU.
+    watchers the conversions were a large share of the fan-out's CPU. Watchers
+    that take several changes per response and keep up get the same run of
+    revisions each round, so those responses are shared the same way.
     """
 
-    def __init__(self, window: int = 1024) -> None:
+    def __init__(self, window: int = 1024, runs: int = 64) -> None:
         self._window = window
+        self._runs = runs
         self._events: dict[int, user_service_pb2.WatchUsersResponse] = {}
+        self._batches: dict[tuple[int, int, int], user_service_pb2.WatchUsersResponse] = {}
 
     def of(self, change: Change) -> user_service_pb2.WatchUsersResponse:
         """The event for `change` (shared: never modify it)."""
@@ -86,6 +91,20 @@ class ChangeEvents:
             if len(self._events) > self._window:
                 del self._events[next(iter(self._events))]  # the oldest revision
         return event
+
+    def run_of(self, changes: Sequence[Change]) -> user_service_pb2.WatchUsersResponse:
+        """One response carrying `changes`, consecutive revisions (shared: never modify it)."""
+        # A watcher's changes are a gapless run of the change log, so the first
+        # revision, the last and the count name the run.
+        key = (changes[0].revision, changes[-1].revision, len(changes))
+        response = self._batches.get(key)
+        if response is None:
+            response = self._batches[key] = user_service_pb2.WatchUsersResponse(
+                revision=changes[-1].revision, changes=[self.of(change) for change in changes]
+            )
+            if len(self._batches) > self._runs:
+                del self._batches[next(iter(self._batches))]
+        return response
 
 
 def bookmark(revision: int) -> user_service_pb2.WatchUsersResponse:

@@ -113,7 +113,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         if violations:
             raise InvalidArgument(violations)
         per_response = min(max(request.max_changes_per_response, 1), MAX_CHANGES_PER_RESPONSE)
-        subscription = self._feed.subscribe()
+        subscription = self._feed.subscribe(in_rounds=per_response > 1)
         try:
             position = request.start_revision or subscription.start
             if request.start_revision:
@@ -137,9 +137,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         """One change as its own response, or several in `changes` when the caller asked."""
         if per_response == 1:
             return self._events.of(changes[0])
-        return pb.WatchUsersResponse(
-            revision=changes[-1].revision, changes=[self._events.of(c) for c in changes]
-        )
+        return self._events.run_of(changes)
 
     async def _live(
         self, subscription: Subscription, position: int, per_response: int
