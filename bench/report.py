@@ -120,13 +120,14 @@ def markdown(summary: Summary) -> str:
         lines.append(f"| {workload} | {key} | {top} / {bottom} | {_fmt(value)} | {target} |")
     lines += ["", "## WatchUsers fan-out", ""]
     lines += [
-        "| Server | changes/s | watchers | writes (failed) | delivered / expected | p50 ms "
-        "| p99 ms | max ms | RSS idle / open / after MiB |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---|",
+        "| Server | changes/s | changes per response | watchers | writes (failed) "
+        "| delivered / expected | p50 ms | p99 ms | max ms | RSS idle / open / after MiB |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for w in summary["watch"]:
+        per_response = f"up to {w['per_response']}" if w["per_response"] > 1 else "1"
         lines.append(
-            f"| {w['server']} | {w['rate']:.0f} | {w['watchers']} | {w['writes']} "
+            f"| {w['server']} | {w['rate']:.0f} | {per_response} | {w['watchers']} | {w['writes']} "
             f"({w['write_errors']}) | {w['delivered']} / {w['expected']} "
             f"| {w['p50_ms']:.1f} | {w['p99_ms']:.1f} | {w['max_ms']:.1f} "
             f"| {w['rss_idle_mib']:.0f} / {w['rss_open_mib']:.0f} / {w['rss_after_mib']:.0f} |"

@@ -75,9 +75,12 @@ def median(runs: list[load.Measured]) -> dict[str, float]:
 
 
 def watch(
-    args: argparse.Namespace, scale: plan.Scale, server: Server, rate: float
+    args: argparse.Namespace, scale: plan.Scale, server: Server, rate: float, per_response: int
 ) -> dict[str, Any]:
-    """WatchUsers fan-out with the Go watcher against one server at `rate` changes/s."""
+    """WatchUsers fan-out with the Go watcher against one server at `rate` changes/s.
+
+    `per_response` is the watchers' max_changes_per_response (0: one change each).
+    """
     command = [
         str(args.watcher),
         f"-addr={server.address}",
@@ -85,11 +88,17 @@ def watch(
         # 50 streams a connection, well under the server's per-connection limit.
         f"-conns={max(scale.watchers // 50, 2)}",
         f"-rate={rate}",
+        f"-per-response={per_response}",
         f"-seconds={scale.watch_seconds}",
         "-pids=" + ",".join(str(p) for p in server.pids()),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
-    outcome: dict[str, Any] = {"server": server.name, "rate": rate, **json.loads(done.stdout)}
+    outcome: dict[str, Any] = {
+        "server": server.name,
+        "rate": rate,
+        "per_response": per_response,
+        **json.loads(done.stdout),
+    }
     print(f"watch {server.name}: {outcome}", flush=True)
     return outcome
 
@@ -125,7 +134,8 @@ def main() -> int:
         running += [start(spec, out) for spec in specs]
         results = measure(args, scale, specs, running)
         watched = [
-            watch(args, scale, server, rate)
+            watch(args, scale, server, rate, per_response)
+            for per_response in plan.WATCH_PER_RESPONSE
             for rate in scale.watch_rates
             for spec, server in zip(specs, running, strict=True)
             if spec.watch

@@ -78,7 +78,11 @@ def test_every_watcher_receives_every_change_made_after_its_bookmark(
     summary: dict[str, Any],
 ) -> None:
     watched = summary["watch"]
-    assert {outcome["server"] for outcome in watched} == {"roster-1w", "roster-2w"}
+    assert {(outcome["server"], outcome["per_response"]) for outcome in watched} == {
+        (server, per_response)
+        for server in ("roster-1w", "roster-2w")
+        for per_response in (0, 100)  # one change per response, and batched
+    }
     for outcome in watched:
         assert outcome["writes"] > 0
         assert outcome["write_errors"] == 0
