@@ -125,8 +125,16 @@ public final class UserClient implements AutoCloseable {
    * they are meant to stay open; close the returned stream to end it.
    */
   public WatchStream watchUsers(long startRevision) {
-    return new WatchStream(
-        stub, WatchUsersRequest.newBuilder().setStartRevision(startRevision).build());
+    return watchUsers(WatchUsersRequest.newBuilder().setStartRevision(startRevision).build());
+  }
+
+  /**
+   * Opens a change stream as {@code request} says, for example with {@code
+   * maxChangesPerResponse} above one to receive several changes per response in {@code
+   * getChangesList()}.
+   */
+  public WatchStream watchUsers(WatchUsersRequest request) {
+    return new WatchStream(stub, request);
   }
 
   /** Closes the channel if this client opened it (clients from withTimeout share it). */

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeUserService extends UserServiceGrpc.UserServiceImplBase {
   final List<CreateUserRequest> creates = new CopyOnWriteArrayList<>();
   final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+  final List<WatchUsersRequest> watches = new CopyOnWriteArrayList<>();
   final Queue<StatusRuntimeException> getUserErrors = new ConcurrentLinkedQueue<>();
   final AtomicInteger getUserCalls = new AtomicInteger();
 
@@ -54,6 +55,7 @@ final class FakeUserService extends UserServiceGrpc.UserServiceImplBase {
   @Override
   public void watchUsers(
       WatchUsersRequest request, StreamObserver<WatchUsersResponse> responses) {
+    watches.add(request);
     deadlines.add(Context.current().getDeadline());
     responses.onNext(
         WatchUsersResponse.newBuilder()

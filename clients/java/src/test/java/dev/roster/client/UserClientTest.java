@@ -13,6 +13,7 @@ import com.google.rpc.ResourceInfo;
 import dev.roster.user.v1.CreateUserRequest;
 import dev.roster.user.v1.ErrorReason;
 import dev.roster.user.v1.User;
+import dev.roster.user.v1.WatchUsersRequest;
 import dev.roster.user.v1.WatchUsersResponse;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
@@ -22,6 +23,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +168,18 @@ class UserClientTest {
     }
 
     assertNull(service.deadlines.get(0));
+  }
+
+  @Test
+  @DisplayName("a watch request is sent as given, e.g. asking for several changes per response")
+  void watchRequestsAreSentAsGiven() {
+    WatchUsersRequest request =
+        WatchUsersRequest.newBuilder().setStartRevision(7).setMaxChangesPerResponse(100).build();
+    try (WatchStream stream = client.watchUsers(request)) {
+      assertEquals(7, stream.next().getRevision());
+    }
+
+    assertEquals(List.of(request), service.watches);
   }
 
   @Test
