@@ -238,10 +238,15 @@ def assert_batched(responses: list[Event], most: int) -> list[Event]:
 async def test_a_backlog_arrives_in_responses_of_at_most_the_asked_number_of_changes(
     client: UserClient,
 ) -> None:
+    watcher = client.watch_users()
+    await next_event(watcher)
     await client.create_user(a_user("b-start"))  # start_revision 0 would mean "from now"
-    start = (await next_event(client.watch_users())).revision
+    start = (await changes(watcher, 1))[0].revision
     for n in range(30):
         await client.create_user(a_user(f"b{n}"), user_id=f"b{n}")
+    # Once a watcher has them all, the feed has read them: a stream opened now gets
+    # all 30 from the change log (its backlog), none live.
+    await changes(watcher, 30)
     stream = client.watch_users(start, max_changes_per_response=7)
     first = await next_event(stream)
     assert (first.event_type, first.revision, len(first.changes)) == (BOOKMARK, start, 0)

@@ -138,7 +138,7 @@ class Settings:
         "watchers taking several changes per response get them at most once per this while changes keep coming",
     )
     watch_poll_seconds: float = setting(
-        "0.1", _seconds, "how often the change feed looks for changes made by other processes"
+        "0.05", _seconds, "how often the change feed looks for changes made by other processes"
     )
     watch_retention_events: int = setting(
         "100000", _positive_int, "changes kept for resuming watches"
