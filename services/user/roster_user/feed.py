@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import itertools
 import logging
+from collections.abc import Iterator
 
 from roster_user.domain.errors import DomainError, Reason, ResourceExhausted, Unavailable
 from roster_user.domain.model import Change
@@ -95,8 +97,12 @@ class Subscription:
     def take_ready(self, most: int) -> list[Change]:
         """Up to `most` changes queued right now, without waiting; markers stay queued."""
         taken: list[Change] = []
-        while len(taken) < most and self._items and isinstance(self._items[0], Change):
-            taken.append(self._items.popleft())  # type: ignore[arg-type]
+        while len(taken) < most and self._items:
+            head = self._items[0]
+            if not isinstance(head, Change):
+                break
+            taken.append(head)
+            self._items.popleft()
         return taken
 
 
@@ -128,7 +134,6 @@ class ChangeFeed:
         self._round_seconds = round_seconds
         self._buffer = buffer
         self._max_streams = max_streams
-        self._each: set[Subscription] = set()
         self._at_once: set[Subscription] = set()
         self._in_rounds: set[Subscription] = set()
         self._held: list[Change] = []  # read, not yet handed to the round subscriptions
@@ -145,7 +150,7 @@ class ChangeFeed:
     @property
     def open_streams(self) -> int:
         """How many subscriptions are open."""
-        return len(self._each)
+        return len(self._at_once) + len(self._in_rounds)
 
     async def start(self) -> None:
         """Begin tailing from the newest committed revision."""
@@ -162,16 +167,14 @@ class ChangeFeed:
             raise Unavailable(
                 "the server is shutting down; watch on another replica", reason=Reason.SHUTTING_DOWN
             )
-        if len(self._each) >= self._max_streams:
+        if self.open_streams >= self._max_streams:
             raise ResourceExhausted("too many open watch streams; retry later")
         subscription = Subscription(self._position, self._buffer)
-        self._each.add(subscription)
         (self._in_rounds if in_rounds else self._at_once).add(subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         """Forget a subscription whose stream has ended."""
-        self._each.discard(subscription)
         self._at_once.discard(subscription)
         self._in_rounds.discard(subscription)
 
@@ -183,7 +186,7 @@ class ChangeFeed:
             # wait(), not `await task`: the task's own CancelledError stays inside,
             # while a cancellation of this caller still propagates.
             await asyncio.wait([self._task])
-        for subscription in self._each:
+        for subscription in self._everyone():
             subscription.close()
 
     async def _run(self) -> None:
@@ -211,17 +214,17 @@ class ChangeFeed:
                 next_round = now + self._round_seconds
             if now >= next_tick:
                 next_tick = now + self._tick_seconds
-                for subscription in self._each:
+                for subscription in self._everyone():
                     subscription.tick()
 
     async def _deliver_batch(self) -> int:
         """Read the next changes and hand them over (or hold them for the round)."""
-        if not self._each:
+        if not self.open_streams:
             # Nobody to deliver to: only the position must stay current (new
             # subscribers start from it), and the newest revision is one indexed
             # read instead of reading and decoding every change.
             newest = (await self._store.revision_bounds())[1]
-            if not self._each:  # nobody subscribed during that read either
+            if not self.open_streams:  # nobody subscribed during that read either
                 self._position = max(self._position, newest)
                 return 0
         changes = await self._store.changes_after(self._position, _READ_BATCH)
@@ -232,6 +235,9 @@ class ChangeFeed:
         if self._in_rounds:
             self._held += changes
         return len(changes)
+
+    def _everyone(self) -> Iterator[Subscription]:
+        return itertools.chain(self._at_once, self._in_rounds)
 
     def _hand_over_round(self) -> None:
         for change in self._held:
