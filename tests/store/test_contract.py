@@ -16,6 +16,7 @@ from roster_user.domain.model import EventType, State, User
 from roster_user.domain.query import Cursor, SortKey, UserFilter, UserQuery
 from roster_user.server import make_store
 from roster_user.store.base import IdempotencyKey, Mutation, UserStore
+from tests.waiting import until
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -245,11 +246,7 @@ async def test_a_write_whose_caller_gives_up_still_commits_whole(store: UserStor
     async def committed() -> bool:
         return await store.get("user-1") is not None
 
-    loop = asyncio.get_running_loop()
-    give_up = loop.time() + 20
-    while not await committed():
-        assert loop.time() < give_up, "the abandoned write never committed"
-        await asyncio.sleep(0.01)
+    await until(committed, "the abandoned write to commit")
     changes = await store.changes_after(0, 100)
     assert sorted(change.user.user_id for change in changes) == sorted(
         f"user-{n}" for n in range(1, 12)
