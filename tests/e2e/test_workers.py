@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
@@ -188,13 +189,21 @@ async def test_watchers_on_each_worker_see_writes_made_through_the_other(
     assert all(names_seen == names for names_seen in seen)
 
 
-def handled(metrics_address: str, method: str) -> float:
-    """grpc_server_handled_total for `method` with code OK, from one scrape."""
+def scrape(metrics_address: str) -> list[Sample]:
+    """Every sample on the supervisor's metrics page."""
     text = urllib.request.urlopen(f"http://{metrics_address}/metrics", timeout=5).read()
-    return sum(
-        sample.value
+    return [
+        sample
         for family in text_string_to_metric_families(text.decode())
         for sample in family.samples
+    ]
+
+
+def handled(metrics_address: str, method: str) -> float:
+    """grpc_server_handled_total for `method` with code OK, from one scrape."""
+    return sum(
+        sample.value
+        for sample in scrape(metrics_address)
         if sample.name == "grpc_server_handled_total"
         and sample.labels.get("grpc_method") == method
         and sample.labels.get("grpc_code") == "OK"
@@ -220,3 +229,10 @@ async def test_the_supervisors_one_metrics_endpoint_counts_the_calls_of_every_wo
         lambda: handled(metrics_address, "CreateUser") == CHANNELS, "every call to be counted"
     )
     assert handled(metrics_address, "CreateUser") == CHANNELS
+    # One series per label set, both workers in it, their processes' memory added up.
+    samples = scrape(metrics_address)
+    keys = [(sample.name, tuple(sorted(sample.labels.items()))) for sample in samples]
+    by_name = {sample.name: sample.value for sample in samples if not sample.labels}
+    assert len(keys) == len(set(keys))
+    assert by_name["roster_workers_reporting"] == 2
+    assert by_name["process_resident_memory_bytes"] > 0

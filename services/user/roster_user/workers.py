@@ -88,10 +88,10 @@ async def _serve_worker(settings: Settings, ready: Connection, supervisor: int) 
         running = await server.build_server(settings, tracing, reuse_port=True)
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})
-        ready.send(("failed", str(error)))
+        ready.send(("failed", str(error), ""))
         return 1
     log.info("worker serving", extra={"address": running.address, "pid": os.getpid()})
-    ready.send(("serving", os.getpid()))
+    ready.send(("serving", os.getpid(), running.metrics_address))
     await stop.wait()
     log.info("worker shutdown requested")
     await shutdown.drain(running)
@@ -135,10 +135,12 @@ def supervise(settings: Settings) -> int:
         if run_loop(settings, server.migrate(settings)) != 0:
             return 1
         with SharedMetrics(settings.metrics_address) as metrics:
-            # Workers serve no metrics of their own: they write to the shared
-            # directory and the supervisor's one endpoint adds them up.
+            # Each worker serves its own metrics on loopback; the supervisor's
+            # one endpoint adds them up.
             worker_settings = dataclasses.replace(
-                settings, listen_address=reservation.address, metrics_address=""
+                settings,
+                listen_address=reservation.address,
+                metrics_address=metrics.worker_address,
             )
             return _run_pool(worker_settings, reservation.address, metrics)
     except (OSError, DomainError) as error:
@@ -166,7 +168,7 @@ def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
         send.close()
         pool.processes.append(process)
         readiness.append(receive)
-    if not _wait_ready(pool, readiness):
+    if not _wait_ready(pool, readiness, metrics):
         pool.stop()
     else:
         pids = [p.pid for p in pool.processes]
@@ -182,7 +184,7 @@ def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
     return _wait_exit(pool, metrics)
 
 
-def _wait_ready(pool: _Pool, readiness: list[Connection]) -> bool:
+def _wait_ready(pool: _Pool, readiness: list[Connection], metrics: SharedMetrics) -> bool:
     waiting = set(readiness)
     give_up = time.monotonic() + _START_DEADLINE_S
     while waiting and not pool.stopping:
@@ -195,11 +197,12 @@ def _wait_ready(pool: _Pool, readiness: list[Connection]) -> bool:
             if event in waiting:
                 assert isinstance(event, Connection)
                 try:
-                    status, _ = event.recv()
+                    status, pid, metrics_address = event.recv()
                 except EOFError:
                     status = "failed"
                 if status != "serving":
                     return False
+                metrics.worker_serving(pid, metrics_address)
                 waiting.discard(event)
             elif event in sentinels:
                 log.error("a worker exited while starting")
