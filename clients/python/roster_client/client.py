@@ -55,16 +55,23 @@ class UserClient:
         token: str | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] | None = None,
         tracer_provider: trace.TracerProvider | None = None,
+        channel_options: Sequence[tuple[str, object]] = (),
     ) -> None:
-        """Connect lazily to `target`; a `tracer_provider` turns on client spans."""
+        """Connect lazily to `target`; a `tracer_provider` turns on client spans.
+
+        `channel_options` are gRPC channel arguments (keepalive, message size
+        limits, ...); one named like a default below replaces it.
+        """
         if tracer_provider is not None:
             interceptors = [*tracing_interceptors(tracer_provider), *(interceptors or ())]
-        options: list[tuple[str, object]] = [
-            ("grpc.service_config", json.dumps(SERVICE_CONFIG)),
-            ("grpc.enable_retries", 1),
-        ]
+        chosen: dict[str, object] = {
+            "grpc.service_config": json.dumps(SERVICE_CONFIG),
+            "grpc.enable_retries": 1,
+        }
         if tls is not None and tls.server_name:
-            options.append(("grpc.ssl_target_name_override", tls.server_name))
+            chosen["grpc.ssl_target_name_override"] = tls.server_name
+        chosen.update(channel_options)
+        options = list(chosen.items())
         if tls is None:
             self.channel = grpc.aio.insecure_channel(
                 target, options=options, interceptors=interceptors
