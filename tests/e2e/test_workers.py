@@ -166,7 +166,29 @@ async def created_names(stream: Any, count: int) -> set[str]:
 async def test_watchers_on_each_worker_see_writes_made_through_the_other(
     two_workers: ServerProcess,
 ) -> None:
-    address, port, pids = await serving(two_workers)
+    await writes_reach_watchers_on_both_workers(two_workers)
+
+
+async def test_a_write_wakes_the_other_workers_feed_without_waiting_for_its_poll(
+    tmp_path: Path,
+) -> None:
+    # The feed reads the change log on every poll and every bookmark tick (a
+    # quarter of the bookmark interval); both this long would time the reads
+    # below out: only the nudge a worker sends its peer after each write can
+    # bring those changes across in time.
+    async with server_process(
+        tmp_path / "roster.db",
+        workers="2",
+        drain_seconds="0",
+        watch_poll_seconds="60",
+        watch_bookmark_seconds="240",
+    ) as server:
+        await writes_reach_watchers_on_both_workers(server)
+
+
+async def writes_reach_watchers_on_both_workers(server: ServerProcess) -> None:
+    """Watchers and writers on both workers; every watcher sees every write within 10 s."""
+    address, port, pids = await serving(server)
     async with channels(address, CHANNELS) as watch_stubs:
         streams = [await open_watch(stub) for stub in watch_stubs]
         watchers_by_worker = connection_owners(port, pids)

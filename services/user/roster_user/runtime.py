@@ -12,6 +12,7 @@ from roster_user.api.boundary import InFlight
 from roster_user.config import Settings
 from roster_user.feed import ChangeFeed
 from roster_user.health import Probes
+from roster_user.peer_nudges import PeerNudges
 from roster_user.store.base import UserStore
 
 
@@ -29,6 +30,7 @@ class Running:
     tasks: list[asyncio.Task[None]]
     flushers: list[Callable[[], Awaitable[None]]]
     metrics_address: str = ""  # HOST:PORT bound by the metrics endpoint; empty when off
+    nudges: PeerNudges | None = None  # the other workers' feeds, when this is one of several
 
     @property
     def address(self) -> str:

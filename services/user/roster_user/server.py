@@ -28,6 +28,7 @@ from roster_user.feed import ChangeFeed
 from roster_user.health import SERVICE, HealthServicer, Probes
 from roster_user.limits import CallLimits
 from roster_user.metrics import Metrics, serve_metrics
+from roster_user.peer_nudges import PeerNudges
 from roster_user.rpc_metrics import RpcMetrics
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
@@ -99,9 +100,17 @@ def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tupl
 
 
 async def build_server(
-    settings: Settings, tracing: TracingConfig | None = None, *, reuse_port: bool = False
+    settings: Settings,
+    tracing: TracingConfig | None = None,
+    *,
+    reuse_port: bool = False,
+    peers: Path | None = None,
 ) -> Running:
-    """Migrate and open the store, wire the services, bind and start; port 0 picks one."""
+    """Migrate and open the store, wire the services, bind and start; port 0 picks one.
+
+    `peers` is the pool's nudge directory when this server is one of several
+    workers (roster_user.workers); each write then wakes the other workers' feeds.
+    """
     # Security material is read first: a bad key file must not leave a store open.
     auth = authenticator(settings)
     credentials = tls.credentials(settings)
@@ -120,7 +129,13 @@ async def build_server(
     )
     await feed.start()
     metrics.watch_streams_from(lambda: feed.open_streams)
-    directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=feed.nudge)
+    on_write = feed.nudge
+    nudges = None
+    if peers is not None:
+        nudges = PeerNudges(peers, on_nudge=feed.nudge)
+        nudges.open()
+        on_write = _both(feed.nudge, nudges.notify)
+    directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=on_write)
     in_flight = InFlight()
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     registry = Registry()
@@ -150,8 +165,26 @@ async def build_server(
     await probes.start()
     tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
     return Running(
-        settings, server, port, store, feed, probes, in_flight, tasks, flushers, metrics_address
+        settings,
+        server,
+        port,
+        store,
+        feed,
+        probes,
+        in_flight,
+        tasks,
+        flushers,
+        metrics_address,
+        nudges,
     )
+
+
+def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    def call() -> None:
+        first()
+        second()
+
+    return call
 
 
 def layers(

@@ -19,10 +19,12 @@ import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import time
 from collections.abc import Coroutine
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -56,14 +58,16 @@ def _drain_when_orphaned(supervisor: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker_main(settings: Settings, index: int, ready: Connection, supervisor: int) -> None:
+def _worker_main(
+    settings: Settings, index: int, ready: Connection, supervisor: int, peers: Path
+) -> None:
     """A worker process: serve with SO_REUSEPORT until SIGTERM."""
     # Ctrl-C reaches the whole process group; the supervisor forwards it once as SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.configure(settings.log_level)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_WorkerTag(index))
-    raise SystemExit(run_loop(settings, _serve_worker(settings, ready, supervisor)))
+    raise SystemExit(run_loop(settings, _serve_worker(settings, ready, supervisor, peers)))
 
 
 class _WorkerTag(logging.Filter):
@@ -79,13 +83,13 @@ class _WorkerTag(logging.Filter):
         return True
 
 
-async def _serve_worker(settings: Settings, ready: Connection, supervisor: int) -> int:
+async def _serve_worker(settings: Settings, ready: Connection, supervisor: int, peers: Path) -> int:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     _drain_when_orphaned(supervisor)
     try:
         tracing = TracingConfig.from_environment(environment())
-        running = await server.build_server(settings, tracing, reuse_port=True)
+        running = await server.build_server(settings, tracing, reuse_port=True, peers=peers)
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})
         ready.send(("failed", str(error), ""))
@@ -151,6 +155,12 @@ def supervise(settings: Settings) -> int:
 
 
 def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
+    # Where the workers' nudge sockets live (roster_user.peer_nudges); 0700, like any mkdtemp.
+    with tempfile.TemporaryDirectory(prefix="roster-peers-") as peers:
+        return _run_workers(settings, address, metrics, Path(peers))
+
+
+def _run_workers(settings: Settings, address: str, metrics: SharedMetrics, peers: Path) -> int:
     pool = _Pool()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, pool.on_signal)
@@ -161,7 +171,7 @@ def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
         receive, send = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
-            args=(settings, index, send, os.getpid()),
+            args=(settings, index, send, os.getpid(), peers),
             name=f"roster-worker-{index}",
         )
         process.start()
