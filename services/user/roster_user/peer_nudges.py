@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 # How often the list of peers is read again (a worker that starts later is
 # nudged from then on; a gone one is dropped as soon as a send to it fails).
 _RELIST_SECONDS = 1.0
@@ -27,10 +29,13 @@ _RELIST_SECONDS = 1.0
 class PeerNudges:
     """One worker's end: a socket others nudge, and nudges for every other worker's."""
 
-    def __init__(self, directory: Path, on_nudge: Callable[[], None]) -> None:
+    def __init__(
+        self, directory: Path, on_nudge: Callable[[], None], *, name: str | None = None
+    ) -> None:
+        """`name` is this end's socket in `directory`: the process id unless given."""
         self._directory = directory
         self._on_nudge = on_nudge
-        self._path = directory / str(os.getpid())
+        self._path = directory / (name or str(os.getpid()))
         self._socket: socket.socket | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._peers: list[str] = []
@@ -38,12 +43,22 @@ class PeerNudges:
         self._pending = False
 
     def open(self) -> None:
-        """Listen for nudges from the other workers."""
+        """Listen for nudges from the other workers (or, failing that, do without them)."""
         self._loop = asyncio.get_running_loop()
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._socket.setblocking(False)
-        self._socket.bind(str(self._path))
-        self._loop.add_reader(self._socket.fileno(), self._receive)
+        listening = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            listening.setblocking(False)
+            # Fails if the path is too long for a socket address (a long TMPDIR).
+            listening.bind(str(self._path))
+        except OSError as error:
+            listening.close()
+            log.warning(
+                "cannot listen for other workers' nudges; their changes arrive by polling",
+                extra={"error": str(error)},
+            )
+            return
+        self._socket = listening
+        self._loop.add_reader(listening.fileno(), self._receive)
 
     def notify(self) -> None:
         """A write committed here: nudge every peer, once for this loop iteration."""
