@@ -68,16 +68,22 @@ async def serving(server: ServerProcess) -> tuple[str, int, list[int]]:
     return address, int(address.rpartition(":")[2]), [int(p) for p in entry["pids"]]
 
 
+def two_worker_pool(
+    tmp_path: Path, **settings: str
+) -> contextlib.AbstractAsyncContextManager[ServerProcess]:
+    """A supervisor with two workers over a fresh database; `settings` override the defaults."""
+    defaults = {
+        "drain_seconds": "0.2",
+        "watch_poll_seconds": "0.05",
+        "metrics_address": "127.0.0.1:0",
+    }
+    return server_process(tmp_path / "roster.db", workers="2", **(defaults | settings))
+
+
 @pytest.fixture
 async def two_workers(tmp_path: Path) -> AsyncIterator[ServerProcess]:
     """A supervisor with two workers over a fresh database."""
-    async with server_process(
-        tmp_path / "roster.db",
-        workers="2",
-        drain_seconds="0.2",
-        watch_poll_seconds="0.05",
-        metrics_address="127.0.0.1:0",
-    ) as server:
+    async with two_worker_pool(tmp_path) as server:
         yield server
 
 
@@ -176,12 +182,8 @@ async def test_a_write_wakes_the_other_workers_feed_without_waiting_for_its_poll
     # quarter of the bookmark interval); both this long would time the reads
     # below out: only the nudge a worker sends its peer after each write can
     # bring those changes across in time.
-    async with server_process(
-        tmp_path / "roster.db",
-        workers="2",
-        drain_seconds="0",
-        watch_poll_seconds="60",
-        watch_bookmark_seconds="240",
+    async with two_worker_pool(
+        tmp_path, watch_poll_seconds="60", watch_bookmark_seconds="240"
     ) as server:
         await writes_reach_watchers_on_both_workers(server)
 
