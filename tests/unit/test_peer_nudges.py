@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import secrets
 import socket
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-from roster_user.peer_nudges import PeerNudges
+from roster_user.peer_nudges import PeerNudges, PoolSeat
 from tests.waiting import until
 
 
@@ -24,43 +24,42 @@ class Counter:
         self.heard += 1
 
 
-async def test_a_write_nudges_every_peer_but_not_itself(tmp_path: Path) -> None:
-    heard = {name: Counter() for name in ("a", "b", "c")}
-    ends = {name: PeerNudges(tmp_path, heard[name], name=name) for name in heard}
-    for end in ends.values():
+def seats(size: int) -> list[PoolSeat]:
+    """The seats of a fresh pool of `size` workers (its own token: tests never collide)."""
+    token = secrets.token_hex(8)
+    return [PoolSeat(token, index, size) for index in range(size)]
+
+
+async def test_a_write_nudges_every_peer_but_not_itself() -> None:
+    heard = [Counter() for _ in range(3)]
+    ends = [PeerNudges(seat, counter) for seat, counter in zip(seats(3), heard, strict=True)]
+    for end in ends:
         end.open()
     try:
-        ends["a"].notify()
-        await until(lambda: heard["b"].heard > 0 and heard["c"].heard > 0, "b and c to be nudged")
-        await asyncio.sleep(0)  # one more loop turn: a's own socket would have been read by now
-        assert heard["a"].heard == 0
+        ends[0].notify()
+        await until(lambda: heard[1].heard > 0 and heard[2].heard > 0, "both peers to be nudged")
+        # Had the sender nudged itself, its reader would have run in that same turn.
+        assert heard[0].heard == 0
     finally:
-        for end in ends.values():
+        for end in ends:
             end.close()
 
 
-async def test_writes_in_one_loop_turn_send_one_nudge(tmp_path: Path) -> None:
-    # The peer here is a bare socket, so every datagram that arrives can be counted.
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as peer:
-        peer.bind(str(tmp_path / "b"))
-        peer.setblocking(False)
-        sender = PeerNudges(tmp_path, Counter(), name="a")
-        sender.open()
-        try:
-            for _ in range(50):
-                sender.notify()
-            await until(lambda: pending(peer) > 0, "the nudge")
-            assert received(peer) == 1
-        finally:
-            sender.close()
-
-
-def pending(peer: socket.socket) -> int:
-    """How many bytes wait in the peer's socket, without reading them."""
+def waiting(peer: socket.socket) -> bool:
+    """Whether a datagram waits in the peer's socket (it stays there)."""
     try:
-        return len(peer.recv(16, socket.MSG_PEEK))
+        return bool(peer.recv(16, socket.MSG_PEEK))
     except BlockingIOError:
-        return 0
+        return False
+
+
+@contextlib.contextmanager
+def bare_peer(seat: PoolSeat) -> Iterator[socket.socket]:
+    """A plain socket in `seat`, so that every datagram that reaches it can be counted."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as peer:
+        peer.bind(seat.address(seat.index))
+        peer.setblocking(False)
+        yield peer
 
 
 def received(peer: socket.socket) -> int:
@@ -72,18 +71,33 @@ def received(peer: socket.socket) -> int:
     return count
 
 
-async def test_a_peer_that_is_gone_is_skipped_and_leaves_no_socket(tmp_path: Path) -> None:
+async def test_writes_in_one_loop_turn_send_one_nudge() -> None:
+    sender_seat, peer_seat = seats(2)
+    with bare_peer(peer_seat) as peer:
+        sender = PeerNudges(sender_seat, Counter())
+        sender.open()
+        try:
+            for _ in range(50):
+                sender.notify()
+            # Every send queued by those calls runs in the same later loop turn.
+            await until(lambda: waiting(peer), "the nudge")
+            assert received(peer) == 1
+        finally:
+            sender.close()
+
+
+async def test_a_peer_not_listening_is_skipped_and_the_others_still_hear() -> None:
+    sender_seat, gone_seat, live_seat = seats(3)
     heard = Counter()
     sender, gone, live = (
-        PeerNudges(tmp_path, Counter(), name="a"),
-        PeerNudges(tmp_path, Counter(), name="b"),
-        PeerNudges(tmp_path, heard, name="c"),
+        PeerNudges(sender_seat, Counter()),
+        PeerNudges(gone_seat, Counter()),
+        PeerNudges(live_seat, heard),
     )
     for end in (sender, gone, live):
         end.open()
     gone.close()
     try:
-        assert not (tmp_path / "b").exists()
         sender.notify()
         await until(lambda: heard.heard > 0, "the live peer to be nudged")
     finally:
@@ -91,17 +105,24 @@ async def test_a_peer_that_is_gone_is_skipped_and_leaves_no_socket(tmp_path: Pat
         live.close()
 
 
-async def test_without_a_socket_it_logs_once_and_nudges_nobody(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def test_a_seat_already_taken_logs_and_nudges_nobody(
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # Longer than a Unix socket address may be.
-    deep = tmp_path / ("d" * 120)
-    deep.mkdir()
-    end = PeerNudges(deep, Counter(), name="a")
-    with caplog.at_level(logging.WARNING):
-        end.open()
-    end.notify()
-    end.close()
+    seat, peer_seat = seats(2)
+    with bare_peer(peer_seat) as peer:
+        first, second = PeerNudges(seat, Counter()), PeerNudges(seat, Counter())
+        first.open()
+        try:
+            with caplog.at_level(logging.WARNING):
+                second.open()
+            second.notify()
+            first.notify()
+            # Both would send in the same loop turn; only the one listening does.
+            await until(lambda: waiting(peer), "the first end's nudge")
+            assert received(peer) == 1
+        finally:
+            first.close()
+            second.close()
     assert [r.message for r in caplog.records] == [
         "cannot listen for other workers' nudges; their changes arrive by polling"
     ]

@@ -28,7 +28,7 @@ from roster_user.feed import ChangeFeed
 from roster_user.health import SERVICE, HealthServicer, Probes
 from roster_user.limits import CallLimits
 from roster_user.metrics import Metrics, serve_metrics
-from roster_user.peer_nudges import PeerNudges
+from roster_user.peer_nudges import PeerNudges, PoolSeat
 from roster_user.rpc_metrics import RpcMetrics
 from roster_user.runtime import Running
 from roster_user.store.base import UserStore
@@ -104,12 +104,12 @@ async def build_server(
     tracing: TracingConfig | None = None,
     *,
     reuse_port: bool = False,
-    peers: Path | None = None,
+    seat: PoolSeat | None = None,
 ) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one.
 
-    `peers` is the pool's nudge directory when this server is one of several
-    workers (roster_user.workers); each write then wakes the other workers' feeds.
+    `seat` places this server in a pool of workers (roster_user.workers); each
+    write then wakes the other workers' change feeds (roster_user.peer_nudges).
     """
     # Security material is read first: a bad key file must not leave a store open.
     auth = authenticator(settings)
@@ -131,8 +131,8 @@ async def build_server(
     metrics.watch_streams_from(lambda: feed.open_streams)
     on_write = feed.nudge
     nudges = None
-    if peers is not None:
-        nudges = PeerNudges(peers, on_nudge=feed.nudge)
+    if seat is not None:
+        nudges = PeerNudges(seat, on_nudge=feed.nudge)
         nudges.open()
         on_write = _both(feed.nudge, nudges.notify)
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=on_write)

@@ -18,13 +18,12 @@ import dataclasses
 import logging
 import multiprocessing
 import os
+import secrets
 import signal
-import tempfile
 import time
 from collections.abc import Coroutine
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -33,6 +32,7 @@ import uvloop
 from roster_user import logs, server, shutdown
 from roster_user.config import Settings, environment
 from roster_user.domain.errors import DomainError
+from roster_user.peer_nudges import PoolSeat
 from roster_user.reservation import Reservation
 from roster_user.telemetry import TracingConfig
 from roster_user.worker_metrics import SharedMetrics
@@ -58,16 +58,14 @@ def _drain_when_orphaned(supervisor: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker_main(
-    settings: Settings, index: int, ready: Connection, supervisor: int, peers: Path
-) -> None:
+def _worker_main(settings: Settings, seat: PoolSeat, ready: Connection, supervisor: int) -> None:
     """A worker process: serve with SO_REUSEPORT until SIGTERM."""
     # Ctrl-C reaches the whole process group; the supervisor forwards it once as SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.configure(settings.log_level)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_WorkerTag(index))
-    raise SystemExit(run_loop(settings, _serve_worker(settings, ready, supervisor, peers)))
+        handler.addFilter(_WorkerTag(seat.index))
+    raise SystemExit(run_loop(settings, _serve_worker(settings, seat, ready, supervisor)))
 
 
 class _WorkerTag(logging.Filter):
@@ -83,13 +81,15 @@ class _WorkerTag(logging.Filter):
         return True
 
 
-async def _serve_worker(settings: Settings, ready: Connection, supervisor: int, peers: Path) -> int:
+async def _serve_worker(
+    settings: Settings, seat: PoolSeat, ready: Connection, supervisor: int
+) -> int:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     _drain_when_orphaned(supervisor)
     try:
         tracing = TracingConfig.from_environment(environment())
-        running = await server.build_server(settings, tracing, reuse_port=True, peers=peers)
+        running = await server.build_server(settings, tracing, reuse_port=True, seat=seat)
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})
         ready.send(("failed", str(error), ""))
@@ -155,13 +155,9 @@ def supervise(settings: Settings) -> int:
 
 
 def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
-    # Where the workers' nudge sockets live (roster_user.peer_nudges); 0700, like any mkdtemp.
-    with tempfile.TemporaryDirectory(prefix="roster-peers-") as peers:
-        return _run_workers(settings, address, metrics, Path(peers))
-
-
-def _run_workers(settings: Settings, address: str, metrics: SharedMetrics, peers: Path) -> int:
     pool = _Pool()
+    # Names this pool's nudge sockets (roster_user.peer_nudges): unguessable to others.
+    token = secrets.token_hex(8)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, pool.on_signal)
     # Spawned, not forked: each worker starts gRPC, threads and the store from scratch.
@@ -171,7 +167,7 @@ def _run_workers(settings: Settings, address: str, metrics: SharedMetrics, peers
         receive, send = context.Pipe(duplex=False)
         process = context.Process(
             target=_worker_main,
-            args=(settings, index, send, os.getpid(), peers),
+            args=(settings, PoolSeat(token, index, settings.workers), send, os.getpid()),
             name=f"roster-worker-{index}",
         )
         process.start()
