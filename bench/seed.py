@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from roster_user.domain.model import State, User
-from roster_user.store import sqlite_queries as q
 from roster_user.store.codec import user_columns
-from roster_user.store.sqlite import SqliteStore
+from roster_user.store.sqlite import queries as q
+from roster_user.store.sqlite.store import SqliteStore
 
 TEAMS = 10
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from roster_user import cli, server
 from roster_user.api.servicer import UserServicer
-from roster_user.store import sqlite as sqlite_store
+from roster_user.store.sqlite import store as sqlite_store
 
 T = TypeVar("T")
 _group_commit_init = sqlite_store.SqliteStore.__init__

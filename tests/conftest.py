@@ -10,9 +10,9 @@ import pytest
 
 from roster.user.v1 import user_pb2
 from roster_client import UserClient
-from roster_user import shutdown
 from roster_user.config import Settings
-from roster_user.runtime import Running
+from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.postgres_server import postgres_cluster, postgres_url
 

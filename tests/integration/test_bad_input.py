@@ -12,9 +12,9 @@ from grpc_status import rpc_status
 
 from roster.user.v1 import user_pb2
 from roster_client import InvalidArgumentError, RosterError, UserClient
-from roster_user import shutdown
 from roster_user.config import Settings
-from roster_user.runtime import Running
+from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
 from tests.errors import assert_clean, assert_error

@@ -11,7 +11,7 @@ import pytest
 from roster_client import UserClient
 from roster_client.client import SERVICE
 from roster_client.errors import ResourceExhaustedError, UnavailableError
-from roster_user.runtime import Running
+from roster_user.lifecycle.running import Running
 from tests.conftest import a_user
 
 Context = grpc.aio.ServicerContext[Any, Any]

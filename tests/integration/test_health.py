@@ -10,9 +10,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from roster_user import shutdown
 from roster_user.config import Settings
-from roster_user.runtime import Running
+from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import with_settings
 from tests.health_probe import NOT_SERVING, SERVING, status, wait_for_status

@@ -8,8 +8,8 @@ import os
 import threading
 
 from roster_client import UserClient
-from roster_user import shutdown
 from roster_user.config import Settings
+from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user
 

@@ -11,8 +11,8 @@ import grpc
 import pytest
 
 from roster_client import ResourceExhaustedError, RosterError, UserClient
-from roster_user import shutdown
 from roster_user.config import Settings
+from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
 from tests.corruption import corrupt_user

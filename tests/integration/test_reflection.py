@@ -11,9 +11,9 @@ from typing import Any
 import grpc
 from grpc_reflection.v1alpha import reflection_pb2
 
-from roster_user import shutdown
 from roster_user.config import Settings
-from roster_user.runtime import Running
+from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import with_settings
 

@@ -19,8 +19,8 @@ from roster_client import (
     UserClient,
 )
 from roster_client.errors import from_rpc_error
-from roster_user import shutdown
 from roster_user.config import Settings
+from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
 from tests.errors import assert_error

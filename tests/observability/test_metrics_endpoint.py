@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from roster_client import NotFoundError, UserClient
-from roster_user import shutdown
 from roster_user.config import Settings
+from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import with_settings
 from tests.observability.scraping import scrape, scrape_once_settled, value

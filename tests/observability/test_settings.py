@@ -10,7 +10,7 @@ import pytest
 from opentelemetry.sdk.trace.sampling import DEFAULT_ON, Decision, ParentBasedTraceIdRatio
 
 from roster_user.config import Settings, SettingsError
-from roster_user.telemetry import DEFAULT_ENDPOINT, TracingConfig
+from roster_user.observability.tracing import DEFAULT_ENDPOINT, TracingConfig
 
 
 def test_without_otel_variables_tracing_is_off() -> None:

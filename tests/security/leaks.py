@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from roster_user.logs import JsonFormatter
+from roster_user.observability.logs import JsonFormatter
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT INTO|UPDATE\b.+\bSET|DELETE FROM|sqlite3\.)")

@@ -21,7 +21,7 @@ from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
-from roster_user.runtime import Running
+from roster_user.lifecycle.running import Running
 
 from .conftest import Errors, Start, auth_settings, bearer
 from .leaks import Capture

@@ -12,9 +12,9 @@ import pytest
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-from roster_user.auth.scopes import REQUIRED_SCOPES
-from roster_user.health import SERVICE
-from roster_user.runtime import Running
+from roster_user.lifecycle.health import SERVICE
+from roster_user.lifecycle.running import Running
+from roster_user.security.scopes import REQUIRED_SCOPES
 
 from .conftest import Errors, Start, auth_settings, bearer
 from .tokens import Mint

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from roster_user.auth.jwks import KeySet, KeySetError
+from roster_user.security.jwks import KeySet, KeySetError
 
 
 def _public_jwk(**extra: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
-from roster_user.runtime import Running
+from roster_user.lifecycle.running import Running
 
 from .conftest import Errors, Start
 from .pki import Authority, Issued

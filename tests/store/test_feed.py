@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from roster_user.domain.model import Change
-from roster_user.feed import ChangeFeed, Closed
 from roster_user.store.base import UserStore
+from roster_user.users.feed import ChangeFeed, Closed
 from tests.store.test_contract import a_user
 from tests.waiting import until
 

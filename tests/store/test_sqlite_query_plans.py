@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from roster_user.store import sqlite_queries as q
-from roster_user.store import sqlite_schema
+from roster_user.store.sqlite import queries as q
+from roster_user.store.sqlite import schema as sqlite_schema
 
 # Statement -> sample parameters. These run for every call, write or feed poll.
 PER_REQUEST = {

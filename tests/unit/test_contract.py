@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from roster.user.v1 import user_pb2, user_service_pb2
-from roster_user import directory
 from roster_user.api import field_behavior
 from roster_user.api.errors import STATUS_CODES, undeclared_reasons
 from roster_user.domain.errors import DomainError
 from roster_user.domain.model import EventType, State
+from roster_user.users import directory
 
 
 def test_every_domain_reason_is_declared_in_the_error_reason_enum() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from roster_user.domain.model import Change, EventType, State, User
-from roster_user.feed import QUIET, Closed, Subscription
+from roster_user.users.feed import QUIET, Closed, Subscription
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 USER = User("u", "uid", "u@example.com", "", State.ACTIVE, {}, "", NOW, NOW, None, 1)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from roster_user.peer_nudges import PeerNudges, PoolSeat
+from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
 from tests.waiting import until
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from roster_user.config import Settings
 from roster_user.server import make_store
-from roster_user.store.postgres_connect import PostgresOptions
+from roster_user.store.postgres.connect import PostgresOptions
 
 URL = "postgresql://roster:s3cr3t-pw@db.internal:6543/roster?sslmode=require"
 

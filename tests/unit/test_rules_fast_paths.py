@@ -6,9 +6,9 @@ import dataclasses
 import hashlib
 import unicodedata
 
-from roster_user.directory import _digest
 from roster_user.domain.model import State, UserFields
 from roster_user.domain.rules import _has_control
+from roster_user.users.directory import _digest
 
 
 def test_the_control_character_check_matches_the_unicode_categories_for_every_code_point() -> None:

@@ -6,7 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 
-from roster_user.worker_metrics import merge
+from roster_user.pool.worker_metrics import merge
 
 
 def page(calls: int, latency: float, in_flight: int, started: float, max_fds: int) -> list[Metric]:

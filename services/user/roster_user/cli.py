@@ -6,9 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from roster_user import logs, server, workers
+from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
-from roster_user.telemetry import TracingConfig
+from roster_user.observability import logs
+from roster_user.observability.tracing import TracingConfig
+from roster_user.pool import supervisor as workers
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,29 +14,31 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
 from roster.user.v1 import user_service_pb2_grpc
-from roster_user import reflection, shutdown, tls
-from roster_user.api import pipeline
-from roster_user.api.boundary import ErrorBoundary, InFlight
-from roster_user.api.pipeline import Layer, Registry
+from roster_user.api import reflection
 from roster_user.api.servicer import UserServicer
-from roster_user.auth.authenticator import Authenticator, authenticator
 from roster_user.config import Settings
-from roster_user.directory import UserDirectory
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
-from roster_user.feed import ChangeFeed
-from roster_user.health import SERVICE, HealthServicer, Probes
-from roster_user.limits import CallLimits
-from roster_user.metrics import Metrics, serve_metrics
-from roster_user.peer_nudges import PeerNudges, PoolSeat
-from roster_user.rpc_metrics import RpcMetrics
-from roster_user.runtime import Running
+from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
+from roster_user.lifecycle.running import Running
+from roster_user.observability.metrics import Metrics, serve_metrics
+from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
+from roster_user.pipeline import layer as pipeline
+from roster_user.pipeline.boundary import ErrorBoundary, InFlight
+from roster_user.pipeline.layer import Layer, Registry
+from roster_user.pipeline.limits import CallLimits
+from roster_user.pipeline.metrics import RpcMetrics
+from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
+from roster_user.security import tls
+from roster_user.security.authenticator import Authenticator, authenticator
 from roster_user.store.base import UserStore
 from roster_user.store.instrumented import InstrumentedStore
-from roster_user.store.postgres import PostgresStore
-from roster_user.store.postgres_connect import PostgresOptions
-from roster_user.store.sqlite import SqliteStore
-from roster_user.telemetry import Tracing, TracingConfig, current_tracer
+from roster_user.store.postgres.connect import PostgresOptions
+from roster_user.store.postgres.store import PostgresStore
+from roster_user.store.sqlite.store import SqliteStore
+from roster_user.users.directory import UserDirectory
+from roster_user.users.feed import ChangeFeed
 
 log = logging.getLogger(__name__)
 _PRUNE_SECONDS = 60.0
@@ -74,7 +76,7 @@ def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tupl
         ("grpc.max_send_message_length", settings.max_message_bytes),
         # grpc enables SO_REUSEPORT by default, which would let a second server
         # bind this port silently and steal half the connections; only our own
-        # workers (roster_user.workers, which reserves the address) share it.
+        # workers (roster_user.pool.supervisor, which reserves the address) share it.
         ("grpc.so_reuseport", int(reuse_port)),
         (
             "grpc.http2.min_recv_ping_interval_without_data_ms",
@@ -108,8 +110,8 @@ async def build_server(
 ) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one.
 
-    `seat` places this server in a pool of workers (roster_user.workers); each
-    write then wakes the other workers' change feeds (roster_user.peer_nudges).
+    `seat` places this server in a pool of workers (roster_user.pool.supervisor); each
+    write then wakes the other workers' change feeds (roster_user.pool.peer_nudges).
     """
     # Security material is read first: a bad key file must not leave a store open.
     auth = authenticator(settings)

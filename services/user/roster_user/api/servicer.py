@@ -11,7 +11,6 @@ from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import field_behavior
 from roster_user.api.convert import ChangeEvents, bookmark, fields_from_proto, user_to_proto
-from roster_user.directory import UserDirectory
 from roster_user.domain.errors import (
     FieldViolation,
     InvalidArgument,
@@ -20,7 +19,8 @@ from roster_user.domain.errors import (
     Unavailable,
 )
 from roster_user.domain.model import Change
-from roster_user.feed import ChangeFeed, Closed, Quiet, Subscription
+from roster_user.users.directory import UserDirectory
+from roster_user.users.feed import ChangeFeed, Closed, Quiet, Subscription
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _BACKLOG_BATCH = 500

@@ -14,7 +14,6 @@ from psycopg.rows import DictRow
 from roster_user.domain.errors import AlreadyExists, InvalidArgument, NotFound, Reason, Unavailable
 from roster_user.domain.model import Change, EventType, User
 from roster_user.domain.query import Cursor, SortKey, UserQuery
-from roster_user.store import postgres_queries as q
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import (
     change_from_row,
@@ -23,8 +22,9 @@ from roster_user.store.codec import (
     user_columns,
     user_from_row,
 )
-from roster_user.store.postgres_connect import ConnectionSource, PostgresOptions
-from roster_user.store.postgres_schema import (
+from roster_user.store.postgres import queries as q
+from roster_user.store.postgres.connect import ConnectionSource, PostgresOptions
+from roster_user.store.postgres.schema import (
     CREATE_MIGRATIONS_TABLE,
     LATEST,
     MIGRATION_LOCK,

@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 
 import grpc
 
-from roster_user.api.boundary import InFlight
 from roster_user.config import Settings
-from roster_user.feed import ChangeFeed
-from roster_user.health import Probes
-from roster_user.peer_nudges import PeerNudges
+from roster_user.lifecycle.health import Probes
+from roster_user.pipeline.boundary import InFlight
+from roster_user.pool.peer_nudges import PeerNudges
 from roster_user.store.base import UserStore
+from roster_user.users.feed import ChangeFeed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from typing import Any, NoReturn
 
 import jwt
 
-from roster_user.auth.jwks import KeySet
-from roster_user.auth.principal import Principal
+from roster_user.security.jwks import KeySet
+from roster_user.security.principal import Principal
 
 _SCHEME = "bearer"
 # What a caller is told: it knows whether it sent a token, not which check failed.

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 
-from roster_user.api.pipeline import Registry
+from roster_user.pipeline.layer import Registry
 
 V1_SERVICE = "grpc.reflection.v1.ServerReflection"
 

@@ -110,7 +110,7 @@ class ChangeFeed:
     """Delivers every committed change, in revision order, to every subscription.
 
     Writes in this process nudge the feed at once, and so do writes of the
-    other workers of one pool (roster_user.peer_nudges); a periodic poll picks
+    other workers of one pool (roster_user.pool.peer_nudges); a periodic poll picks
     up changes committed by any other process sharing the database. Subscriptions
     that take several changes per response get them in rounds: while changes
     keep coming, at most one hand-over per `round_seconds`, so such a watcher

@@ -17,12 +17,12 @@ import grpc
 from opentelemetry import trace
 
 from roster_user.api.errors import to_status
-from roster_user.auth.jwks import KeySet, KeySetError
-from roster_user.auth.principal import SUBJECT, Principal
-from roster_user.auth.scopes import is_open, required_scope
-from roster_user.auth.tokens import Refused, TokenVerifier
 from roster_user.config import Settings
 from roster_user.domain.errors import DomainError, PermissionDenied, Unauthenticated
+from roster_user.security.jwks import KeySet, KeySetError
+from roster_user.security.principal import SUBJECT, Principal
+from roster_user.security.scopes import is_open, required_scope
+from roster_user.security.tokens import Refused, TokenVerifier
 
 log = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]

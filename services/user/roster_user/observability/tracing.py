@@ -25,7 +25,7 @@ from opentelemetry.sdk.trace.sampling import (
 )
 
 from roster_user.config import SettingsError
-from roster_user.rpc_spans import ServerSpans
+from roster_user.pipeline.spans import ServerSpans
 
 log = logging.getLogger(__name__)
 

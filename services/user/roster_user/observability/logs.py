@@ -10,7 +10,7 @@ from typing import Any
 
 from opentelemetry import trace
 
-from roster_user.auth.principal import SUBJECT
+from roster_user.security.principal import SUBJECT
 
 # Attributes every LogRecord has; anything else was passed through `extra`.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}

@@ -12,8 +12,8 @@ import grpc
 from opentelemetry import trace
 from prometheus_client.metrics import Counter, Gauge, Histogram
 
-from roster_user.call_outcome import final_code
-from roster_user.metrics import Metrics
+from roster_user.observability.metrics import Metrics
+from roster_user.pipeline.outcome import final_code
 
 _KINDS = {
     (False, False): "unary",

@@ -29,13 +29,15 @@ from typing import Any
 
 import uvloop
 
-from roster_user import logs, server, shutdown
+from roster_user import server
 from roster_user.config import Settings, environment
 from roster_user.domain.errors import DomainError
-from roster_user.peer_nudges import PoolSeat
-from roster_user.reservation import Reservation
-from roster_user.telemetry import TracingConfig
-from roster_user.worker_metrics import SharedMetrics
+from roster_user.lifecycle import shutdown
+from roster_user.observability import logs
+from roster_user.observability.tracing import TracingConfig
+from roster_user.pool.peer_nudges import PoolSeat
+from roster_user.pool.reservation import Reservation
+from roster_user.pool.worker_metrics import SharedMetrics
 
 log = logging.getLogger(__name__)
 _START_DEADLINE_S = 60.0
@@ -156,7 +158,7 @@ def supervise(settings: Settings) -> int:
 
 def _run_pool(settings: Settings, address: str, metrics: SharedMetrics) -> int:
     pool = _Pool()
-    # Names this pool's nudge sockets (roster_user.peer_nudges): unguessable to others.
+    # Names this pool's nudge sockets (roster_user.pool.peer_nudges): unguessable to others.
     token = secrets.token_hex(8)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, pool.on_signal)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection as reflection_v1alpha
 
-from roster_user.health import SERVICE
-from roster_user.reflection import V1_SERVICE
+from roster_user.api.reflection import V1_SERVICE
+from roster_user.lifecycle.health import SERVICE
 
 READ = "users.read"
 WRITE = "users.write"

@@ -16,16 +16,16 @@ from roster_user.domain.errors import (
 )
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, SortKey, UserQuery
-from roster_user.store import sqlite_queries as q
-from roster_user.store import sqlite_schema as schema
-from roster_user.store import sqlite_writes as writes
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
     change_from_row,
     user_from_row,
 )
-from roster_user.store.sqlite_files import Connections, migration_lock
+from roster_user.store.sqlite import queries as q
+from roster_user.store.sqlite import schema as schema
+from roster_user.store.sqlite import writes as writes
+from roster_user.store.sqlite.files import Connections, migration_lock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 
-from roster_user.runtime import Running
+from roster_user.lifecycle.running import Running
 
 log = logging.getLogger(__name__)
 _MIN_FLUSH_SECONDS = 1.0

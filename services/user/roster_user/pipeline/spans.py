@@ -21,7 +21,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from roster_user.call_outcome import final_code
+from roster_user.pipeline.outcome import final_code
 
 Context = grpc.aio.ServicerContext[Any, Any]
 # Server-side errors per the RPC semantic conventions; other codes are the caller's.

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 
 from roster_user.domain.errors import AlreadyExists, DomainError, InvalidArgument, NotFound, Reason
 from roster_user.domain.model import EventType, User
-from roster_user.store import sqlite_queries as q
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
+from roster_user.store.sqlite import queries as q
 
 
 def apply_batch(

@@ -1,1 +1,0 @@
-"""Bearer-token authentication and per-method authorization for the gRPC server."""

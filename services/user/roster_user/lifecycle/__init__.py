@@ -1,0 +1,1 @@
+"""Health and probes, the running handle, the SIGTERM drain."""

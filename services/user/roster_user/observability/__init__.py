@@ -1,0 +1,1 @@
+"""Tracing set-up, the metrics registry and endpoint, JSON logs."""

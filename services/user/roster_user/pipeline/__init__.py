@@ -1,0 +1,1 @@
+"""What wraps every call, outermost first: spans, metrics, auth, the error boundary, limits."""

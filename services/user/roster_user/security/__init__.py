@@ -1,0 +1,1 @@
+"""TLS credentials and the JWT, JWKS and scope machinery."""

@@ -1,0 +1,1 @@
+"""The PostgreSQL store: a connection pool, for replicas."""
