@@ -32,9 +32,9 @@ def seats(size: int) -> list[PoolSeat]:
 
 async def test_a_write_nudges_every_peer_but_not_itself() -> None:
     heard = [Counter() for _ in range(3)]
-    ends = [PeerNudges(seat, counter) for seat, counter in zip(seats(3), heard, strict=True)]
-    for end in ends:
-        end.open()
+    ends = [PeerNudges(seat) for seat in seats(3)]
+    for end, counter in zip(ends, heard, strict=True):
+        end.open(counter)
     try:
         ends[0].notify()
         await until(lambda: heard[1].heard > 0 and heard[2].heard > 0, "both peers to be nudged")
@@ -74,8 +74,8 @@ def received(peer: socket.socket) -> int:
 async def test_writes_in_one_loop_turn_send_one_nudge() -> None:
     sender_seat, peer_seat = seats(2)
     with bare_peer(peer_seat) as peer:
-        sender = PeerNudges(sender_seat, Counter())
-        sender.open()
+        sender = PeerNudges(sender_seat)
+        sender.open(Counter())
         try:
             for _ in range(50):
                 sender.notify()
@@ -89,13 +89,9 @@ async def test_writes_in_one_loop_turn_send_one_nudge() -> None:
 async def test_a_peer_not_listening_is_skipped_and_the_others_still_hear() -> None:
     sender_seat, gone_seat, live_seat = seats(3)
     heard = Counter()
-    sender, gone, live = (
-        PeerNudges(sender_seat, Counter()),
-        PeerNudges(gone_seat, Counter()),
-        PeerNudges(live_seat, heard),
-    )
-    for end in (sender, gone, live):
-        end.open()
+    sender, gone, live = PeerNudges(sender_seat), PeerNudges(gone_seat), PeerNudges(live_seat)
+    for end, counter in ((sender, Counter()), (gone, Counter()), (live, heard)):
+        end.open(counter)
     gone.close()
     try:
         sender.notify()
@@ -110,11 +106,11 @@ async def test_a_seat_already_taken_logs_and_nudges_nobody(
 ) -> None:
     seat, peer_seat = seats(2)
     with bare_peer(peer_seat) as peer:
-        first, second = PeerNudges(seat, Counter()), PeerNudges(seat, Counter())
-        first.open()
+        first, second = PeerNudges(seat), PeerNudges(seat)
+        first.open(Counter())
         try:
             with caplog.at_level(logging.WARNING):
-                second.open()
+                second.open(Counter())
             second.notify()
             first.notify()
             # Both would send in the same loop turn; only the one listening does.

@@ -8,7 +8,7 @@ import pytest
 import uvloop
 
 from roster_user.config import Settings, SettingsError
-from roster_user.pool.supervisor import run_loop
+from roster_user.lifecycle.event_loop import run_loop
 
 
 def test_one_worker_on_the_asyncio_loop_is_the_default() -> None:

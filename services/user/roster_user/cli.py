@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
+from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs
 from roster_user.observability.tracing import TracingConfig
-from roster_user.pool import supervisor as workers
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,10 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logs.configure(settings.log_level)
     if args.command == "serve" and settings.workers > 1:
-        return workers.supervise(settings)
+        # Imported here: a single process never loads the pool (tests/unit/test_layering.py).
+        from roster_user.pool import supervisor
+
+        return supervisor.supervise(settings)
     if args.command == "serve":
-        return workers.run_loop(settings, server.serve(settings, tracing))
-    return workers.run_loop(settings, server.migrate(settings))
+        return run_loop(settings, server.serve(settings, tracing))
+    return run_loop(settings, server.migrate(settings))
 
 
 if __name__ == "__main__":

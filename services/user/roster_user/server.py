@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-import os
-import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from roster_user.api.servicer import UserServicer
 from roster_user.config import Settings
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
-from roster_user.lifecycle import shutdown
+from roster_user.lifecycle import shutdown, signals
+from roster_user.lifecycle.connections import server_options
 from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
-from roster_user.lifecycle.running import Running
+from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
 from roster_user.pipeline import layer as pipeline
@@ -29,7 +29,6 @@ from roster_user.pipeline.boundary import ErrorBoundary, InFlight
 from roster_user.pipeline.layer import Layer, Registry
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metrics import RpcMetrics
-from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
 from roster_user.security import tls
 from roster_user.security.authenticator import Authenticator, authenticator
 from roster_user.store.base import UserStore
@@ -65,40 +64,20 @@ def make_store(settings: Settings) -> UserStore:
     )
 
 
-def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tuple[str, int]]:
-    """Channel arguments for limits, keepalive enforcement and connection ageing."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Security:
+    """Credentials and the token authenticator, read before anything else opens."""
 
-    def ms(seconds: float) -> int:
-        return int(seconds * 1000)
+    auth: Authenticator | None
+    credentials: grpc.ServerCredentials | None
 
-    options = [
-        ("grpc.max_receive_message_length", settings.max_message_bytes),
-        ("grpc.max_send_message_length", settings.max_message_bytes),
-        # grpc enables SO_REUSEPORT by default, which would let a second server
-        # bind this port silently and steal half the connections; only our own
-        # workers (roster_user.pool.supervisor, which reserves the address) share it.
-        ("grpc.so_reuseport", int(reuse_port)),
-        (
-            "grpc.http2.min_recv_ping_interval_without_data_ms",
-            ms(settings.keepalive_min_ping_seconds),
-        ),
-        ("grpc.http2.max_ping_strikes", 2),
-        ("grpc.keepalive_permit_without_calls", 1),
-        ("grpc.keepalive_time_ms", 60_000),
-        ("grpc.keepalive_timeout_ms", 20_000),
-        ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
-        # Equal soft and hard limits: between them grpc rejects at random.
-        ("grpc.max_metadata_size", settings.max_metadata_bytes),
-        ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),
-    ]
-    if settings.max_connection_age_seconds:
-        options += [
-            ("grpc.max_connection_age_ms", ms(settings.max_connection_age_seconds)),
-            ("grpc.max_connection_age_grace_ms", ms(settings.shutdown_grace_seconds)),
-        ]
-    if settings.max_connection_idle_seconds:
-        options.append(("grpc.max_connection_idle_ms", ms(settings.max_connection_idle_seconds)))
-    return options
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Observers:
+    """Where the service reports: the tracer (when tracing is on) and the metrics registry."""
+
+    tracing: Tracing | None
+    metrics: Metrics
 
 
 async def build_server(
@@ -106,21 +85,63 @@ async def build_server(
     tracing: TracingConfig | None = None,
     *,
     reuse_port: bool = False,
-    seat: PoolSeat | None = None,
+    peers: PeerFeeds | None = None,
 ) -> Running:
     """Migrate and open the store, wire the services, bind and start; port 0 picks one.
 
-    `seat` places this server in a pool of workers (roster_user.pool.supervisor); each
-    write then wakes the other workers' change feeds (roster_user.pool.peer_nudges).
+    `peers` places this server in a pool of workers (roster_user.pool); each
+    write then wakes the other workers' change feeds.
     """
     # Security material is read first: a bad key file must not leave a store open.
-    auth = authenticator(settings)
-    credentials = tls.credentials(settings)
-    tracer = Tracing(tracing) if tracing is not None and tracing.enabled else None
-    metrics = Metrics()
-    store = InstrumentedStore(make_store(settings), current_tracer(tracer), metrics.store_query)
+    security = _Security(authenticator(settings), tls.credentials(settings))
+    observers = _Observers(
+        Tracing(tracing) if tracing is not None and tracing.enabled else None, Metrics()
+    )
+    store = await _open_store(settings, observers)
+    feed = await _change_feed(settings, store, observers.metrics, peers)
+    directory = UserDirectory(
+        store, PageTokens(await store.page_token_key()), on_write=feed.written
+    )
+    in_flight = InFlight()
+    server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
+    health_servicer = _add_services(
+        server, settings, security, observers, directory, feed, in_flight
+    )
+    port = tls.bind(server, settings.listen_address, security.credentials)
+    # The metrics endpoint starts before the gRPC server, so that a scrape works
+    # once it serves; it is flushed last in shutdown, so the drain can be watched.
+    metrics_address, flushers = _start_reporting(settings, observers)
+    await server.start()
+    probes = Probes(health_servicer, store, settings.health_check_seconds)
+    await probes.start()
+    pruner = asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")
+    return Running(
+        settings=settings,
+        server=server,
+        port=port,
+        store=store,
+        feed=feed,
+        probes=probes,
+        in_flight=in_flight,
+        tasks=[pruner],
+        flushers=flushers,
+        metrics_address=metrics_address,
+        peers=peers,
+    )
+
+
+async def _open_store(settings: Settings, observers: _Observers) -> UserStore:
+    store = InstrumentedStore(
+        make_store(settings), current_tracer(observers.tracing), observers.metrics.store_query
+    )
     await store.migrate()
     await store.open()
+    return store
+
+
+async def _change_feed(
+    settings: Settings, store: UserStore, metrics: Metrics, peers: PeerFeeds | None
+) -> ChangeFeed:
     feed = ChangeFeed(
         store,
         poll_seconds=settings.watch_poll_seconds,
@@ -128,18 +149,25 @@ async def build_server(
         round_seconds=settings.watch_round_seconds,
         buffer=settings.watch_buffer_events,
         max_streams=settings.max_watch_streams,
+        write_listeners=[peers.notify] if peers is not None else [],
     )
     await feed.start()
     metrics.watch_streams_from(lambda: feed.open_streams)
-    on_write = feed.nudge
-    nudges = None
-    if seat is not None:
-        nudges = PeerNudges(seat, on_nudge=feed.nudge)
-        nudges.open()
-        on_write = _both(feed.nudge, nudges.notify)
-    directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=on_write)
-    in_flight = InFlight()
-    server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
+    if peers is not None:
+        peers.open(on_nudge=feed.nudge)
+    return feed
+
+
+def _add_services(
+    server: grpc.aio.Server,
+    settings: Settings,
+    security: _Security,
+    observers: _Observers,
+    directory: UserDirectory,
+    feed: ChangeFeed,
+    in_flight: InFlight,
+) -> HealthServicer:
+    """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
     servicer = UserServicer(directory, feed)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
@@ -147,46 +175,29 @@ async def build_server(
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
         reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
+    auth = security.auth
     refuse_unknown = auth.refuse_unknown if auth is not None else None
     pipeline.install(
-        server, registry, layers(settings, tracer, metrics, in_flight, auth), refuse_unknown
-    )
-    port = tls.bind(server, settings.listen_address, credentials)
-    flushers: list[Callable[[], Awaitable[None]]] = []
-    if tracer is not None:
-        flushers.append(tracer.flush)
-    metrics_address = ""
-    if settings.metrics_address:
-        # Before the gRPC server starts, so that a scrape works once it serves;
-        # closed last in shutdown, so the drain itself can be watched.
-        endpoint = serve_metrics(metrics, settings.metrics_address)
-        flushers.append(endpoint.close)
-        metrics_address = endpoint.address
-    await server.start()
-    probes = Probes(health_servicer, store, settings.health_check_seconds)
-    await probes.start()
-    tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
-    return Running(
-        settings,
         server,
-        port,
-        store,
-        feed,
-        probes,
-        in_flight,
-        tasks,
-        flushers,
-        metrics_address,
-        nudges,
+        registry,
+        layers(settings, observers.tracing, observers.metrics, in_flight, auth),
+        refuse_unknown,
     )
+    return health_servicer
 
 
-def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
-    def call() -> None:
-        first()
-        second()
-
-    return call
+def _start_reporting(
+    settings: Settings, observers: _Observers
+) -> tuple[str, list[Callable[[], Awaitable[None]]]]:
+    """Serve the metrics endpoint when configured; its address and what to flush at exit."""
+    flushers: list[Callable[[], Awaitable[None]]] = []
+    if observers.tracing is not None:
+        flushers.append(observers.tracing.flush)
+    if not settings.metrics_address:
+        return "", flushers
+    endpoint = serve_metrics(observers.metrics, settings.metrics_address)
+    flushers.append(endpoint.close)
+    return endpoint.address, flushers
 
 
 def layers(
@@ -229,18 +240,7 @@ async def _prune(store: UserStore, keep: int) -> None:
 
 async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then drain; a second signal exits at once."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def on_signal(signum: int) -> None:
-        if stop.is_set():
-            log.critical("second signal; exiting without draining", extra={"signal": signum})
-            os._exit(128 + signum)
-        log.info("shutdown requested", extra={"signal": signal.Signals(signum).name})
-        stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, on_signal, signum)
+    stop = signals.stop_requested()
     try:
         running = await build_server(settings, tracing)
     except (RuntimeError, DomainError, OSError) as error:

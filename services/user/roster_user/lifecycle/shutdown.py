@@ -25,8 +25,8 @@ async def drain(running: Running) -> None:
         "shutdown: ending watch streams", extra={"step": 3, "streams": running.feed.open_streams}
     )
     await _bounded(running.feed.close(), settings.shutdown_grace_seconds, "watch streams")
-    if running.nudges is not None:
-        running.nudges.close()
+    if running.peers is not None:
+        running.peers.close()
     log.info(
         "shutdown: stopping server",
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},

@@ -42,16 +42,17 @@ class PoolSeat:
 class PeerNudges:
     """One worker's end: a socket the others nudge, and nudges for each of theirs."""
 
-    def __init__(self, seat: PoolSeat, on_nudge: Callable[[], None]) -> None:
+    def __init__(self, seat: PoolSeat) -> None:
         self._seat = seat
-        self._on_nudge = on_nudge
+        self._on_nudge: Callable[[], None] = lambda: None
         self._peers = [seat.address(i) for i in range(seat.size) if i != seat.index]
         self._socket: socket.socket | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = False
 
-    def open(self) -> None:
-        """Listen for nudges from the other workers (or, failing that, do without them)."""
+    def open(self, on_nudge: Callable[[], None]) -> None:
+        """Call `on_nudge` when another worker wrote (or, failing to listen, do without)."""
+        self._on_nudge = on_nudge
         self._loop = asyncio.get_running_loop()
         listening = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         try:

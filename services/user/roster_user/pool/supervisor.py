@@ -21,34 +21,24 @@ import os
 import secrets
 import signal
 import time
-from collections.abc import Coroutine
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
-from typing import Any
-
-import uvloop
 
 from roster_user import server
 from roster_user.config import Settings, environment
 from roster_user.domain.errors import DomainError
 from roster_user.lifecycle import shutdown
+from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs
 from roster_user.observability.tracing import TracingConfig
-from roster_user.pool.peer_nudges import PoolSeat
+from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
 from roster_user.pool.reservation import Reservation
 from roster_user.pool.worker_metrics import SharedMetrics
 
 log = logging.getLogger(__name__)
 _START_DEADLINE_S = 60.0
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-
-
-def run_loop(settings: Settings, main: Coroutine[Any, Any, int]) -> int:
-    """Run `main` to completion on the event loop the settings choose."""
-    factory = uvloop.new_event_loop if settings.event_loop == "uvloop" else None
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(main)
 
 
 def _drain_when_orphaned(supervisor: int) -> None:
@@ -91,7 +81,9 @@ async def _serve_worker(
     _drain_when_orphaned(supervisor)
     try:
         tracing = TracingConfig.from_environment(environment())
-        running = await server.build_server(settings, tracing, reuse_port=True, seat=seat)
+        running = await server.build_server(
+            settings, tracing, reuse_port=True, peers=PeerNudges(seat)
+        )
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})
         ready.send(("failed", str(error), ""))

@@ -7,7 +7,7 @@ import collections
 import contextlib
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from roster_user.domain.errors import DomainError, Reason, ResourceExhausted, Unavailable
 from roster_user.domain.model import Change
@@ -128,8 +128,10 @@ class ChangeFeed:
         round_seconds: float,
         buffer: int,
         max_streams: int,
+        write_listeners: Sequence[Callable[[], None]] = (),
     ) -> None:
         self._store = store
+        self._write_listeners = tuple(write_listeners)
         self._poll_seconds = poll_seconds
         self._tick_seconds = quiet_seconds / _TICKS_PER_QUIET
         self._round_seconds = round_seconds
@@ -161,6 +163,16 @@ class ChangeFeed:
     def nudge(self) -> None:
         """Look for new changes now rather than at the next poll."""
         self._wake.set()
+
+    def written(self) -> None:
+        """A write committed in this process: look now, and tell every write listener.
+
+        The listeners are other processes' feeds (roster_user.pool.peer_nudges);
+        a nudge from them calls `nudge`, not this, so it is never echoed back.
+        """
+        self._wake.set()
+        for listener in self._write_listeners:
+            listener()
 
     def subscribe(self, *, in_rounds: bool = False) -> Subscription:
         """A new subscription receiving every change after the current position."""

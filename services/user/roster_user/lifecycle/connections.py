@@ -1,0 +1,41 @@
+"""How the server treats connections: message and metadata limits, keepalive, ageing."""
+
+from __future__ import annotations
+
+from roster_user.config import Settings
+
+
+def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tuple[str, int]]:
+    """Channel arguments for limits, keepalive enforcement and connection ageing."""
+
+    def ms(seconds: float) -> int:
+        return int(seconds * 1000)
+
+    options = [
+        ("grpc.max_receive_message_length", settings.max_message_bytes),
+        ("grpc.max_send_message_length", settings.max_message_bytes),
+        # grpc enables SO_REUSEPORT by default, which would let a second server
+        # bind this port silently and steal half the connections; only our own
+        # workers (roster_user.pool.supervisor, which reserves the address) share it.
+        ("grpc.so_reuseport", int(reuse_port)),
+        (
+            "grpc.http2.min_recv_ping_interval_without_data_ms",
+            ms(settings.keepalive_min_ping_seconds),
+        ),
+        ("grpc.http2.max_ping_strikes", 2),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.keepalive_time_ms", 60_000),
+        ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # Equal soft and hard limits: between them grpc rejects at random.
+        ("grpc.max_metadata_size", settings.max_metadata_bytes),
+        ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),
+    ]
+    if settings.max_connection_age_seconds:
+        options += [
+            ("grpc.max_connection_age_ms", ms(settings.max_connection_age_seconds)),
+            ("grpc.max_connection_age_grace_ms", ms(settings.shutdown_grace_seconds)),
+        ]
+    if settings.max_connection_idle_seconds:
+        options.append(("grpc.max_connection_idle_ms", ms(settings.max_connection_idle_seconds)))
+    return options
