@@ -14,7 +14,7 @@ from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
-from tests.postgres_server import postgres_cluster, postgres_url
+from tests.support.postgres_server import postgres_cluster, postgres_url
 
 __all__ = ["postgres_cluster", "postgres_url"]
 

@@ -25,8 +25,8 @@ from tests.deploy.deploy_chart import (
     server_container,
 )
 from tests.deploy.image_process import image_cmd, image_entrypoint, pod_env, process_env
-from tests.health_probe import NOT_SERVING, SERVING, status
-from tests.processes import ServerProcess
+from tests.support.health_probe import NOT_SERVING, SERVING, status
+from tests.support.processes import ServerProcess
 
 pytestmark = pytest.mark.slow
 

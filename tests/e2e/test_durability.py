@@ -9,7 +9,7 @@ from pathlib import Path
 
 from roster_client import RosterError, UserClient
 from tests.conftest import a_user
-from tests.processes import server_process
+from tests.support.processes import server_process
 
 WRITERS = 8
 ACKNOWLEDGED_BEFORE_KILL = 300

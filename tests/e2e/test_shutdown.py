@@ -13,8 +13,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from roster_client import UserClient
 from tests.conftest import a_user
-from tests.health_probe import NOT_SERVING
-from tests.processes import server_process
+from tests.support.health_probe import NOT_SERVING
+from tests.support.processes import server_process
 
 DRAIN_S, GRACE_S = 1.0, 5.0
 

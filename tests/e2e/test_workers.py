@@ -20,8 +20,8 @@ from prometheus_client.samples import Sample
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from tests.conftest import a_user
-from tests.processes import ServerProcess, server_process
-from tests.waiting import until
+from tests.support.processes import ServerProcess, server_process
+from tests.support.waiting import until
 
 CHANNELS = 16
 BOOKMARK = pb.WatchUsersResponse.EVENT_TYPE_BOOKMARK

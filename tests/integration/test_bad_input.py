@@ -17,8 +17,8 @@ from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
-from tests.errors import assert_clean, assert_error
-from tests.health_probe import SERVING, status
+from tests.support.errors import assert_clean, assert_error
+from tests.support.health_probe import SERVING, status
 
 SERVICE = "/roster.user.v1.UserService/"
 UNARY = [

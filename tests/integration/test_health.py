@@ -15,7 +15,7 @@ from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import with_settings
-from tests.health_probe import NOT_SERVING, SERVING, status, wait_for_status
+from tests.support.health_probe import NOT_SERVING, SERVING, status, wait_for_status
 
 READINESS = ("", "roster.user.v1.UserService")
 

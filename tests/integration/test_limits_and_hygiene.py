@@ -15,10 +15,10 @@ from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
-from tests.corruption import corrupt_user
-from tests.errors import assert_clean, assert_error
-from tests.health_probe import SERVING, status
-from tests.waiting import until
+from tests.support.corruption import corrupt_user
+from tests.support.errors import assert_clean, assert_error
+from tests.support.health_probe import SERVING, status
+from tests.support.waiting import until
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # writes to SQLite directly

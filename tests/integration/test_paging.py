@@ -11,7 +11,7 @@ import pytest
 from roster.user.v1 import user_pb2
 from roster_client import InvalidArgumentError, UserClient
 from tests.conftest import a_user
-from tests.errors import assert_error
+from tests.support.errors import assert_error
 
 
 async def create_many(client: UserClient, count: int, prefix: str, **fields: object) -> list[str]:

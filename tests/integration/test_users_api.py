@@ -17,7 +17,7 @@ from roster_client import (
     UserClient,
 )
 from tests.conftest import a_user
-from tests.errors import assert_error
+from tests.support.errors import assert_error
 
 ACTIVE = user_pb2.User.STATE_ACTIVE
 SUSPENDED = user_pb2.User.STATE_SUSPENDED

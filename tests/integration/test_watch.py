@@ -23,7 +23,7 @@ from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user, with_settings
-from tests.errors import assert_error
+from tests.support.errors import assert_error
 
 Event = pb.WatchUsersResponse
 BOOKMARK = Event.EVENT_TYPE_BOOKMARK

@@ -12,7 +12,7 @@ from prometheus_client.openmetrics.parser import (
 from prometheus_client.samples import Sample
 
 from tests.monitoring.scrape import Scrape, parse_exposition
-from tests.processes import ServerProcess
+from tests.support.processes import ServerProcess
 
 OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8"
 

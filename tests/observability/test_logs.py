@@ -11,9 +11,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from roster_client import RosterError, UserClient
-from tests.corruption import corrupt_user
 from tests.observability.receiver import ReceivedSpan, Receiver
-from tests.processes import server_process
+from tests.support.corruption import corrupt_user
+from tests.support.processes import server_process
 
 GET_USER = "/roster.user.v1.UserService/GetUser"
 

@@ -23,7 +23,7 @@ from tests.observability.scraping import (
     scrape_openmetrics,
     value,
 )
-from tests.processes import server_process
+from tests.support.processes import server_process
 
 SERVICE = "roster.user.v1.UserService"
 

@@ -17,11 +17,11 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from roster_client import NotFoundError, RosterError, UserClient
 from tests.conftest import a_user
-from tests.corruption import corrupt_user
 from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
-from tests.processes import server_process
+from tests.support.corruption import corrupt_user
+from tests.support.processes import server_process
 
 USERS = "/roster.user.v1.UserService/"
 SERVER = trace_pb2.Span.SpanKind.SPAN_KIND_SERVER

@@ -21,7 +21,7 @@ from tests.postgres.replicas import (
     replicas,
     wait_health,
 )
-from tests.postgres_server import PostgresCluster
+from tests.support.postgres_server import PostgresCluster
 
 pytestmark = pytest.mark.slow
 

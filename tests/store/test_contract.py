@@ -16,7 +16,7 @@ from roster_user.domain.model import EventType, State, User
 from roster_user.domain.query import Cursor, SortKey, UserFilter, UserQuery
 from roster_user.server import make_store
 from roster_user.store.base import IdempotencyKey, Mutation, UserStore
-from tests.waiting import until
+from tests.support.waiting import until
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 

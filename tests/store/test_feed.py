@@ -8,7 +8,7 @@ from roster_user.domain.model import Change
 from roster_user.store.base import UserStore
 from roster_user.users.feed import ChangeFeed, Closed
 from tests.store.test_contract import a_user
-from tests.waiting import until
+from tests.support.waiting import until
 
 
 async def test_with_no_subscribers_the_position_follows_the_writes_and_later_ones_are_delivered(

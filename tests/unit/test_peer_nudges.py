@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
-from tests.waiting import until
+from tests.support.waiting import until
 
 
 class Counter:
