@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.observability import logs
-from roster_user.observability.tracing import TracingConfig
 from roster_user.pool import supervisor as workers
 
 
@@ -33,7 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     try:
         settings = Settings.load(environment(), rest)
-        tracing = TracingConfig.from_environment(environment())
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
@@ -41,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve" and settings.workers > 1:
         return workers.supervise(settings)
     if args.command == "serve":
-        return workers.run_loop(settings, server.serve(settings, tracing))
+        return workers.run_loop(settings, server.serve(settings, settings.tracing))
     return workers.run_loop(settings, server.migrate(settings))
 
 
