@@ -18,6 +18,31 @@ export PATH := $(TOOLS)/bin:$(PATH)
 GEN_TARGETS   := gen-python
 LINT_TARGETS  := check-lock lint-python lint-proto check-gen
 SETUP_TARGETS := $(VENV)/.installed tools/node_modules/.installed $(GRPCURL)
+INTEROP_CLIENTS := python grpcurl bufcurl
+
+# ---- canned recipes the fragments share -------------------------------------
+# $(call deb-binary,PACKAGE[=VERSION],PATH-IN-PACKAGE,WORK-DIR): put one binary of a
+# Debian package at $@ without installing the package (which could start services or
+# need root). A fresh machine may have no package lists yet: refresh once and retry.
+define deb-binary
+rm -rf $(3)
+mkdir -p $(3)/root $(dir $@)
+cd $(3) && { apt-get download $(1) || { apt-get update && apt-get download $(1); }; }
+dpkg-deb --fsys-tarfile $(3)/*.deb | tar -x -C $(3)/root ./$(2)
+install -m 0755 $(3)/root/$(2) $@
+rm -rf $(3)
+$@ --version
+endef
+
+# $(call gofmt-check,DIRS): fail, naming them, if gofmt would change Go files under DIRS.
+define gofmt-check
+@unformatted="$$(gofmt -l $(1))"; \
+  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+endef
+
+# First line of every interop-<name> recipe: the harness (mk/interop.mk) must say where.
+require-address = @test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
+
 -include $(wildcard mk/*.mk)
 
 .PHONY: help run test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean

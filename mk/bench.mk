@@ -31,5 +31,4 @@ LINT_TARGETS += lint-bench
 .PHONY: lint-bench
 lint-bench: ## go vet and gofmt on the WatchUsers driver
 	cd bench/watch && go vet ./...
-	@unformatted="$$(gofmt -l bench/watch)"; \
-	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(call gofmt-check,bench/watch)

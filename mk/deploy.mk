@@ -13,16 +13,9 @@ LINT_TARGETS  += check-k8s
 $(HELM):
 	GOBIN=$(TOOLS)/bin go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
-# Only the binary is taken out of the .deb, so nothing is installed system-wide; a fresh
-# machine may have no package lists yet, so they are refreshed once and the download retried.
+# Only the binary is taken out of the .deb (see deb-binary in the Makefile).
 $(TINI): deploy/docker/Dockerfile
-	rm -rf $(TINI_DEB_DIR)
-	mkdir -p $(TINI_DEB_DIR)/root $(TOOLS)/bin
-	cd $(TINI_DEB_DIR) && { apt-get download tini=$(TINI_VERSION) || { apt-get update && apt-get download tini=$(TINI_VERSION); }; }
-	dpkg-deb --fsys-tarfile $(TINI_DEB_DIR)/tini_*.deb | tar -x -C $(TINI_DEB_DIR)/root ./usr/bin/tini
-	install -m 0755 $(TINI_DEB_DIR)/root/usr/bin/tini $@
-	rm -rf $(TINI_DEB_DIR)
-	$@ --version
+	$(call deb-binary,tini=$(TINI_VERSION),usr/bin/tini,$(TINI_DEB_DIR))
 
 .PHONY: k8s check-k8s
 k8s: $(HELM) ## copy the monitoring rules into the chart and re-render deploy/k8s/

@@ -26,8 +26,7 @@ gen-go: protos $(GO_PLUGINS)
 lint-go:
 	cd gen/go && go vet ./...
 	cd clients/go && go vet ./...
-	@unformatted="$$(gofmt -l clients/go)"; \
-	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
+	$(call gofmt-check,clients/go)
 
 test-go: ## run the Go client's tests (fixtures included)
 	cd clients/go && go test ./...
@@ -38,5 +37,5 @@ $(GO_SCENARIO): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o
 	@cd clients/go && go build -buildvcs=false -o $@ ./cmd/scenario >&2
 
 interop-go: $(GO_SCENARIO) ## run the interop scenario against the server at ROSTER_ADDRESS (host:port)
-	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
+	$(require-address)
 	@$(GO_SCENARIO)

@@ -33,4 +33,5 @@ $(JAVA_JAR): $(JAVA_DIR)/pom.xml $(JAVA_SOURCES)
 
 # Plain `java -cp`: starting Maven again for every run would add seconds.
 interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS
+	$(require-address)
 	@java -cp $(JAVA_JAR):$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario

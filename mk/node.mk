@@ -11,7 +11,7 @@ NODE_SOURCES := $(NODE_DIR)/tsconfig.json $(wildcard $(NODE_DIR)/src/*.ts $(NODE
 SETUP_TARGETS += $(NODE_DIR)/node_modules/.installed
 GEN_TARGETS   += gen-node
 LINT_TARGETS  += lint-node
-# The interop harness (mk/fixtures.mk) runs `make interop-node` with ROSTER_ADDRESS set.
+# The interop harness (mk/interop.mk) runs `make interop-node` with ROSTER_ADDRESS set.
 INTEROP_CLIENTS += node
 
 .PHONY: node-protos gen-node lint-node test-node interop-node
@@ -40,5 +40,5 @@ test-node: $(NODE_BUILT) ## TypeScript client tests and wire-fixture checks
 	node --test --test-reporter=tap $(NODE_DIST)/test/*.test.js
 
 interop-node: $(NODE_BUILT) ## the interop scenario in TypeScript against ROSTER_ADDRESS
-	@test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is not set" >&2; exit 2; }
+	$(require-address)
 	@node $(NODE_DIST)/src/scenario.js

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 
@@ -10,44 +11,44 @@ import pytest
 from opentelemetry.sdk.trace.sampling import DEFAULT_ON, Decision, ParentBasedTraceIdRatio
 
 from roster_user.config import Settings, SettingsError
-from roster_user.observability.tracing import DEFAULT_ENDPOINT, TracingConfig
+from roster_user.config_values import DEFAULT_ENDPOINT
+from roster_user.observability.tracing import sampler
 
 
 def test_without_otel_variables_tracing_is_off() -> None:
-    assert not TracingConfig.from_environment({}).enabled
+    assert not Settings.load({}).tracing.enabled
 
 
 def test_an_otlp_endpoint_alone_turns_tracing_on() -> None:
-    config = TracingConfig.from_environment({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"})
-    assert (config.enabled, config.endpoint, config.sampler) == (True, "http://c:4317", DEFAULT_ON)
+    config = Settings.load({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}).tracing
+    assert (config.enabled, config.endpoint, sampler(config)) == (True, "http://c:4317", DEFAULT_ON)
     assert config.service_name == "roster-user"
 
 
 def test_the_otlp_exporter_alone_sends_to_the_local_collector() -> None:
-    config = TracingConfig.from_environment({"OTEL_TRACES_EXPORTER": "otlp"})
+    config = Settings.load({"OTEL_TRACES_EXPORTER": "otlp"}).tracing
     assert (config.enabled, config.endpoint) == (True, DEFAULT_ENDPOINT)
 
 
 def test_the_none_exporter_turns_tracing_off_even_with_an_endpoint() -> None:
     environ = {"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}
-    assert not TracingConfig.from_environment(environ).enabled
+    assert not Settings.load(environ).tracing.enabled
 
 
 def test_the_standard_variables_choose_service_endpoint_and_sampling_ratio() -> None:
-    config = TracingConfig.from_environment(
+    config = Settings.load(
         {
             "OTEL_SERVICE_NAME": "users-eu",
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317",
             "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
             "OTEL_TRACES_SAMPLER_ARG": "0.25",
         }
-    )
+    ).tracing
     assert (config.service_name, config.endpoint) == ("users-eu", "http://collector:4317")
-    assert isinstance(config.sampler, ParentBasedTraceIdRatio)
+    ratio = sampler(config)
+    assert isinstance(ratio, ParentBasedTraceIdRatio)
     # A quarter of the trace id space is sampled: low ids in, the middle out.
-    decide = [
-        config.sampler.should_sample(None, trace_id, "probe").decision for trace_id in (1, 2**63)
-    ]
+    decide = [ratio.should_sample(None, trace_id, "probe").decision for trace_id in (1, 2**63)]
     assert decide == [Decision.RECORD_AND_SAMPLE, Decision.DROP]
 
 
@@ -63,7 +64,7 @@ def test_the_standard_variables_choose_service_endpoint_and_sampling_ratio() -> 
 def test_a_bad_tracing_variable_is_refused_by_name(variable: str, value: str) -> None:
     environ = {"OTEL_TRACES_SAMPLER": "traceidratio", variable: value}
     with pytest.raises(SettingsError, match=variable):
-        TracingConfig.from_environment(environ)
+        Settings.load(environ)
 
 
 def test_the_server_refuses_to_start_with_a_bad_tracing_variable() -> None:
@@ -91,3 +92,11 @@ def test_the_metrics_address_defaults_to_the_local_prometheus_port() -> None:
 def test_a_metrics_address_without_a_port_is_refused_by_name() -> None:
     with pytest.raises(SettingsError, match="ROSTER_METRICS_ADDRESS"):
         Settings.load({"ROSTER_METRICS_ADDRESS": "localhost"})
+
+
+def test_tracing_settings_reach_spawned_workers_unchanged() -> None:
+    # The supervisor pickles Settings into each worker process (spawn).
+    settings = Settings.load(
+        {"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.5"}
+    )
+    assert pickle.loads(pickle.dumps(settings)).tracing == settings.tracing  # noqa: S301 (our own bytes)

@@ -10,7 +10,6 @@ from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs
-from roster_user.observability.tracing import TracingConfig
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     try:
         settings = Settings.load(environment(), rest)
-        tracing = TracingConfig.from_environment(environment())
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
@@ -44,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return supervisor.supervise(settings)
     if args.command == "serve":
-        return run_loop(settings, server.serve(settings, tracing))
+        return run_loop(settings, server.serve(settings, settings.tracing))
     return run_loop(settings, server.migrate(settings))
 
 

@@ -1,13 +1,12 @@
-"""Tracing: OpenTelemetry spans for RPCs, configured by the standard OTEL_* variables."""
+"""Tracing: OpenTelemetry spans for RPCs, as the OTEL_* variables in Settings.tracing say."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -24,15 +23,16 @@ from opentelemetry.sdk.trace.sampling import (
     TraceIdRatioBased,
 )
 
-from roster_user.config import SettingsError
+from roster_user.config_values import TracingConfig
 from roster_user.pipeline.spans import ServerSpans
+
+# TracingConfig is read with the other settings (config.Settings.tracing); re-exported
+# because the composition root imports it from here.
+__all__ = ["Tracing", "TracingConfig", "current_tracer", "sampler"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SERVICE_NAME = "roster-user"
-DEFAULT_ENDPOINT = "http://localhost:4317"
-EXPORTERS = ("otlp", "none")
-_FIXED_SAMPLERS: dict[str, Sampler] = {
+_SAMPLERS: dict[str, Sampler] = {
     "always_on": ALWAYS_ON,
     "always_off": ALWAYS_OFF,
     "parentbased_always_on": DEFAULT_ON,
@@ -44,61 +44,11 @@ _RATIO_SAMPLERS: dict[str, Callable[[float], Sampler]] = {
 }
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TracingConfig:
-    """Where and how much to trace; `exporter="none"` turns tracing off."""
-
-    exporter: str = "none"
-    service_name: str = DEFAULT_SERVICE_NAME
-    endpoint: str = DEFAULT_ENDPOINT
-    sampler: Sampler = DEFAULT_ON
-
-    @property
-    def enabled(self) -> bool:
-        """Whether spans are created and exported."""
-        return self.exporter != "none"
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> TracingConfig:
-        """Read the OTEL_* variables (as the spec defines them but for the default exporter)."""
-        endpoint = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or environ.get(
-            "OTEL_EXPORTER_OTLP_ENDPOINT", ""
-        )
-        # Unlike the spec's default (otlp), tracing starts only when told where
-        # to export or told to export: a process with no collector configured
-        # (make run, tests, local tools) would otherwise retry against
-        # localhost:4317 all the time and spend its shutdown grace doing it.
-        default = "otlp" if endpoint else "none"
-        exporter = environ.get("OTEL_TRACES_EXPORTER", default).strip().lower() or default
-        if exporter not in EXPORTERS:
-            raise SettingsError(
-                f"invalid OTEL_TRACES_EXPORTER={exporter!r}: must be one of {', '.join(EXPORTERS)}"
-            )
-        return cls(
-            exporter=exporter,
-            service_name=environ.get("OTEL_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
-            endpoint=endpoint or DEFAULT_ENDPOINT,
-            sampler=_sampler(environ),
-        )
-
-
-def _sampler(environ: Mapping[str, str]) -> Sampler:
-    name = environ.get("OTEL_TRACES_SAMPLER", "parentbased_always_on").strip().lower()
-    if name in _FIXED_SAMPLERS:
-        return _FIXED_SAMPLERS[name]
-    if name not in _RATIO_SAMPLERS:
-        known = ", ".join([*_FIXED_SAMPLERS, *_RATIO_SAMPLERS])
-        raise SettingsError(f"invalid OTEL_TRACES_SAMPLER={name!r}: must be one of {known}")
-    text = environ.get("OTEL_TRACES_SAMPLER_ARG", "1.0")
-    try:
-        ratio = float(text)
-    except ValueError:
-        ratio = -1.0
-    if not 0.0 <= ratio <= 1.0:
-        raise SettingsError(
-            f"invalid OTEL_TRACES_SAMPLER_ARG={text!r}: must be a ratio between 0 and 1"
-        )
-    return _RATIO_SAMPLERS[name](ratio)
+def sampler(config: TracingConfig) -> Sampler:
+    """The OpenTelemetry sampler the settings name (already validated by config_values)."""
+    if config.sampler in _RATIO_SAMPLERS:
+        return _RATIO_SAMPLERS[config.sampler](config.sampler_ratio)
+    return _SAMPLERS[config.sampler]
 
 
 class Tracing:
@@ -108,7 +58,7 @@ class Tracing:
         resource = Resource.create({SERVICE_NAME: config.service_name})
         # No atexit hook: the drain sequence flushes, bounded by the shutdown grace.
         self.provider = TracerProvider(
-            sampler=config.sampler, resource=resource, shutdown_on_exit=False
+            sampler=sampler(config), resource=resource, shutdown_on_exit=False
         )
         # The batch processor reads OTEL_BSP_* itself; the exporter reads the
         # other OTEL_EXPORTER_OTLP_* variables (headers, timeout, certificates).

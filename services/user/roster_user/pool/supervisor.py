@@ -26,12 +26,11 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from roster_user import server
-from roster_user.config import Settings, environment
+from roster_user.config import Settings
 from roster_user.domain.errors import DomainError
 from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs
-from roster_user.observability.tracing import TracingConfig
 from roster_user.pool.peer_nudges import PeerNudges, PoolSeat
 from roster_user.pool.reservation import Reservation
 from roster_user.pool.worker_metrics import SharedMetrics
@@ -80,9 +79,8 @@ async def _serve_worker(
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     _drain_when_orphaned(supervisor)
     try:
-        tracing = TracingConfig.from_environment(environment())
         running = await server.build_server(
-            settings, tracing, reuse_port=True, peers=PeerNudges(seat)
+            settings, settings.tracing, reuse_port=True, peers=PeerNudges(seat)
         )
     except (RuntimeError, DomainError, OSError) as error:
         log.error("worker cannot start", extra={"error": str(error)})

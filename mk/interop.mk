@@ -1,0 +1,23 @@
+# Interop: one server, every client's scenario (tests/interop/harness.py).
+# Each language fragment appends its name and defines `interop-<name>`, a target that runs
+# the scenario against $ROSTER_ADDRESS and exits 0 only if every step passed.
+# INTEROP_CLIENTS starts in the Makefile (python grpcurl bufcurl) so the order stays fixed.
+
+.PHONY: interop print-INTEROP_CLIENTS interop-python interop-grpcurl interop-bufcurl
+interop: setup ## run every client's interop scenario (INTEROP_CLIENTS) against a fresh server
+	$(PY) -m tests.interop.harness $(INTEROP_CLIENTS)
+
+print-INTEROP_CLIENTS:
+	@echo $(INTEROP_CLIENTS)
+
+interop-grpcurl: $(VENV)/.installed $(GRPCURL)
+	$(require-address)
+	GRPCURL=$(GRPCURL) $(PY) -m tests.interop.grpcurl_scenario
+
+interop-bufcurl: $(VENV)/.installed tools/node_modules/.installed
+	$(require-address)
+	BUF=$(CURDIR)/$(BUF) $(PY) -m tests.interop.bufcurl_scenario
+
+interop-python: $(VENV)/.installed
+	$(require-address)
+	$(PY) -m tests.interop.python_scenario
