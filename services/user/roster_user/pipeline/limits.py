@@ -12,7 +12,8 @@ from typing import Any
 
 import grpc
 
-from roster_user.domain.errors import DeadlineExceeded, ResourceExhausted
+from roster_user.domain.errors import ResourceExhausted
+from roster_user.pipeline.errors import DeadlineExceeded
 from roster_user.security.principal import SUBJECT
 
 Context = grpc.aio.ServicerContext[Any, Any]

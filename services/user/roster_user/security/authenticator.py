@@ -18,7 +18,8 @@ from opentelemetry import trace
 
 from roster_user.api.errors import to_status
 from roster_user.config import Settings
-from roster_user.domain.errors import DomainError, PermissionDenied, Unauthenticated
+from roster_user.domain.errors import DomainError
+from roster_user.pipeline.errors import PermissionDenied, Unauthenticated
 from roster_user.security.jwks import KeySet, KeySetError
 from roster_user.security.principal import SUBJECT, Principal
 from roster_user.security.scopes import is_open, required_scope
