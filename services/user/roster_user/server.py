@@ -212,7 +212,9 @@ def layers(
     outside the boundary so they count the status the boundary chose. They are
     outside authentication too, so refused calls are counted; a refused call
     never reaches the boundary or a handler. Per-call limits sit inside the
-    boundary, which reports what they raise.
+    boundary, which reports what they raise. Each layer names the methods it
+    wraps: spans skip probes and tooling, auth skips open services, and the
+    boundary and limits wrap only UserService; metrics count every method.
     """
     ours = methods_of(SERVICE)
     limits = CallLimits(
