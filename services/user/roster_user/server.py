@@ -25,12 +25,22 @@ from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
 from roster_user.pipeline import layer as pipeline
-from roster_user.pipeline.boundary import ErrorBoundary, InFlight
-from roster_user.pipeline.layer import Layer, Registry
+from roster_user.pipeline.auth import Authentication
+from roster_user.pipeline.boundary import ErrorBoundary
+from roster_user.pipeline.in_flight import InFlight
+from roster_user.pipeline.layer import (
+    Registry,
+    Use,
+    every_method,
+    except_services,
+    methods_of,
+    unless,
+)
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metrics import RpcMetrics
 from roster_user.security import tls
 from roster_user.security.authenticator import Authenticator, authenticator
+from roster_user.security.scopes import is_open
 from roster_user.store.base import UserStore
 from roster_user.store.instrumented import InstrumentedStore
 from roster_user.store.postgres.connect import PostgresOptions
@@ -176,7 +186,7 @@ def _add_services(
     if settings.reflection:
         reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
     auth = security.auth
-    refuse_unknown = auth.refuse_unknown if auth is not None else None
+    refuse_unknown = Authentication(auth).refuse_unknown if auth is not None else None
     pipeline.install(
         server,
         registry,
@@ -206,28 +216,31 @@ def layers(
     metrics: Metrics,
     in_flight: InFlight,
     auth: Authenticator | None = None,
-) -> list[Layer]:
+) -> list[Use]:
     """Outermost first: the server span, metrics, authentication, the error boundary, limits.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
     outside the boundary so they count the status the boundary chose. They are
     outside authentication too, so refused calls are counted; a refused call
     never reaches the boundary or a handler. Per-call limits sit inside the
-    boundary, which reports what they raise.
+    boundary, which reports what they raise. Each layer names the methods it
+    wraps: spans skip probes and tooling, auth skips open services, and the
+    boundary and limits wrap only UserService; metrics count every method.
     """
+    ours = methods_of(SERVICE)
     limits = CallLimits(
-        frozenset({SERVICE}),
+        max_concurrent_unary=settings.max_concurrent_rpcs,
         max_call_seconds=settings.max_call_seconds,
         max_streams_per_subject=settings.max_watch_streams_per_subject,
     )
-    chain: list[Layer] = [
-        RpcMetrics(metrics),
-        *([auth] if auth is not None else []),
-        ErrorBoundary(frozenset({SERVICE}), in_flight, settings.max_concurrent_rpcs),
-        limits,
+    chain = [
+        Use(every_method, RpcMetrics(metrics)),
+        *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
+        Use(ours, ErrorBoundary(in_flight)),
+        Use(ours, limits),
     ]
     if tracing is not None:
-        chain.insert(0, tracing.server_spans(UNTRACED))
+        chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
     return chain
 
 

@@ -1,4 +1,4 @@
-"""The one table from domain errors to gRPC status codes and google.rpc details."""
+"""The one table from domain (and the pipeline's call) errors to gRPC status codes and details."""
 
 from __future__ import annotations
 
@@ -10,20 +10,18 @@ from grpc_status import rpc_status
 from roster.user.v1 import error_reason_pb2
 from roster_user.domain.errors import (
     AlreadyExists,
-    DeadlineExceeded,
     DomainError,
     EtagMismatch,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
     OutOfRange,
-    PermissionDenied,
     Reason,
     ResourceError,
     ResourceExhausted,
-    Unauthenticated,
     Unavailable,
 )
+from roster_user.pipeline.errors import DeadlineExceeded, PermissionDenied, Unauthenticated
 
 DOMAIN = "user.roster.dev"
 USER_RESOURCE_TYPE = "roster.dev/User"

@@ -126,21 +126,3 @@ class Unavailable(DomainError):
     """The service cannot serve now (store down, shutting down); retrying may succeed."""
 
     default_reason = Reason.STORE_UNAVAILABLE
-
-
-class Unauthenticated(DomainError):
-    """The call has no valid credentials; the message never says which check failed."""
-
-    default_reason = Reason.UNAUTHENTICATED
-
-
-class PermissionDenied(DomainError):
-    """The caller is known but may not call this method."""
-
-    default_reason = Reason.PERMISSION_DENIED
-
-
-class DeadlineExceeded(DomainError):
-    """The call ran past the server's ceiling for one call."""
-
-    default_reason = Reason.DEADLINE_EXCEEDED

@@ -11,7 +11,7 @@ import grpc
 
 from roster_user.config import Settings
 from roster_user.lifecycle.health import Probes
-from roster_user.pipeline.boundary import InFlight
+from roster_user.pipeline.in_flight import InFlight
 from roster_user.store.base import UserStore
 from roster_user.users.feed import ChangeFeed
 

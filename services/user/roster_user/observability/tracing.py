@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
@@ -71,9 +71,9 @@ class Tracing:
             extra={"otlp_endpoint": config.endpoint, "service_name": config.service_name},
         )
 
-    def server_spans(self, untraced: Iterable[str]) -> ServerSpans:
-        """The pipeline layer tracing every RPC except those of services starting with `untraced`."""
-        return ServerSpans(self.tracer, untraced)
+    def server_spans(self) -> ServerSpans:
+        """The pipeline layer tracing the RPCs it is installed around."""
+        return ServerSpans(self.tracer)
 
     async def flush(self) -> None:
         """Export buffered spans and stop; cancel the wait to give up.

@@ -5,17 +5,24 @@ handler up and then builds a fresh wrapped handler around it, so four of them
 cost a measurable share of a GetUser (bench/README.md). Here the services
 register into a `Registry` instead of the server; each layer wraps each method's
 handler once; the server gets the finished handlers and no interceptors.
+
+Each layer comes with a selector naming the methods it wraps (as go-kratos'
+`Use(selector, middleware...)` pairs them), so layers do not pick methods themselves.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import grpc
 
-if TYPE_CHECKING:  # generic only in the type stubs
-    Handler = grpc.RpcMethodHandler[Any, Any]
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Handler
+
+# Whether a layer wraps a method, given its full path (/package.Service/Method).
+Selector = Callable[[str], bool]
 
 
 class Layer(Protocol):
@@ -24,6 +31,36 @@ class Layer(Protocol):
     def wrap(self, method: str, handler: Handler) -> Handler:
         """The handler for `method` (/package.Service/Method) with this layer around it."""
         ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Use:
+    """A layer and the methods it wraps."""
+
+    selects: Selector
+    layer: Layer
+
+
+def every_method(method: str) -> bool:
+    """Selects every method, registered or not."""
+    return True
+
+
+def methods_of(*services: str) -> Selector:
+    """Selects the methods of the named services."""
+    prefixes = tuple(f"/{service}/" for service in services)
+    return lambda method: method.startswith(prefixes)
+
+
+def except_services(*prefixes: str) -> Selector:
+    """Selects every method except those of services whose names start with a prefix."""
+    starts = tuple(f"/{prefix}" for prefix in prefixes)
+    return lambda method: not method.startswith(starts)
+
+
+def unless(selector: Selector) -> Selector:
+    """Selects the methods `selector` does not."""
+    return lambda method: not selector(method)
 
 
 class Registry:
@@ -59,7 +96,7 @@ class _Unknown(grpc.GenericRpcHandler):
 def install(
     server: grpc.aio.Server,
     registry: Registry,
-    layers: Sequence[Layer],
+    layers: Sequence[Use],
     refuse_unknown: Callable[[grpc.HandlerCallDetails], Handler | None] | None = None,
 ) -> None:
     """Register every collected method on `server`, wrapped by `layers` (outermost first)."""
@@ -67,8 +104,9 @@ def install(
         wrapped = {}
         for name, handler in handlers.items():
             method = f"/{service}/{name}"
-            for layer in reversed(layers):
-                handler = layer.wrap(method, handler)
+            for use in reversed(layers):
+                if use.selects(method):
+                    handler = use.layer.wrap(method, handler)
             wrapped[name] = handler
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service, wrapped),))
         server.add_registered_method_handlers(service, wrapped)

@@ -1,4 +1,4 @@
-"""Per-call limits: a ceiling on unary call time and a per-subject cap on watch streams.
+"""Per-call limits: a cap on concurrent unary calls, a ceiling on their time, a per-subject cap on streams.
 
 Installed inside the error boundary, so what it raises is reported like any domain error.
 """
@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
-import grpc
-
-from roster_user.domain.errors import DeadlineExceeded, ResourceExhausted
+from roster_user.domain.errors import ResourceExhausted
+from roster_user.pipeline.calls import Call, Context, around
+from roster_user.pipeline.errors import DeadlineExceeded
 from roster_user.security.principal import SUBJECT
 
-Context = grpc.aio.ServicerContext[Any, Any]
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Handler
 
 
 class CallLimits:
-    """Bounds every unary call of `services` in time and every subject's open streams."""
+    """Bounds unary calls in number and time, and every subject's open streams."""
 
     def __init__(
-        self, services: frozenset[str], *, max_call_seconds: float, max_streams_per_subject: int
+        self, *, max_concurrent_unary: int, max_call_seconds: float, max_streams_per_subject: int
     ) -> None:
-        self._prefixes = tuple(f"/{name}/" for name in services)
+        self._max_unary = max_concurrent_unary
+        self._unary = 0
         self._max_seconds = max_call_seconds
         self._max_streams = max_streams_per_subject
         self._streams: collections.Counter[str] = collections.Counter()
@@ -33,55 +36,53 @@ class CallLimits:
         """How many streams `subject` has open."""
         return self._streams[subject]
 
-    def wrap(self, method: str, handler: Any) -> Any:
-        """The limited handler for our services' methods, the original for others."""
-        if not method.startswith(self._prefixes):
+    def wrap(self, method: str, handler: Handler) -> Handler:
+        """The handler within the limits for its kind of call."""
+        if handler.request_streaming:
             return handler
-        if handler.unary_unary is not None and self._max_seconds > 0:
-            return handler._replace(unary_unary=self._bounded(handler.unary_unary))
-        if handler.unary_stream is not None:
-            return handler._replace(unary_stream=self._counted(handler.unary_stream))
-        return handler
+        return around(handler, self._stream if handler.response_streaming else self._unary_call)
 
-    def _bounded(
-        self, behavior: Callable[[Any, Context], Awaitable[Any]]
-    ) -> Callable[[Any, Context], Awaitable[Any]]:
-        async def run(request: Any, context: Context) -> Any:
-            remaining = context.time_remaining()
-            if remaining is not None and remaining <= self._max_seconds:
-                return await behavior(request, context)  # the caller's deadline is stricter
-            ceiling = asyncio.timeout(self._max_seconds)
-            try:
-                async with ceiling:
-                    return await behavior(request, context)
-            except TimeoutError:
-                if not ceiling.expired():
-                    raise
-                raise DeadlineExceeded(
-                    "the call took longer than the server allows for one call",
-                    metadata={"max_seconds": f"{self._max_seconds:g}"},
-                ) from None
+    @asynccontextmanager
+    async def _unary_call(self, request: Any, context: Context) -> AsyncIterator[Call]:
+        self._unary += 1
+        try:
+            if self._unary > self._max_unary:
+                raise ResourceExhausted("too many concurrent calls; retry with backoff")
+            async with self._bounded(context):
+                yield Call(request, context)
+        finally:
+            self._unary -= 1
 
-        return run
+    @asynccontextmanager
+    async def _bounded(self, context: Context) -> AsyncIterator[None]:
+        remaining = context.time_remaining()
+        if self._max_seconds <= 0 or (remaining is not None and remaining <= self._max_seconds):
+            yield  # no ceiling, or the caller's deadline is stricter
+            return
+        ceiling = asyncio.timeout(self._max_seconds)
+        try:
+            async with ceiling:
+                yield
+        except TimeoutError:
+            if not ceiling.expired():
+                raise
+            raise DeadlineExceeded(
+                "the call took longer than the server allows for one call",
+                metadata={"max_seconds": f"{self._max_seconds:g}"},
+            ) from None
 
-    def _counted(
-        self, behavior: Callable[[Any, Context], AsyncIterator[Any]]
-    ) -> Callable[[Any, Context], AsyncIterator[Any]]:
-        async def run(request: Any, context: Context) -> AsyncIterator[Any]:
-            subject = SUBJECT.get()
-            if subject is None:  # auth is off: only the feed's global cap applies
-                async for message in behavior(request, context):
-                    yield message
-                return
-            if self._streams[subject] >= self._max_streams:
-                raise ResourceExhausted("this caller has too many open watch streams")
-            self._streams[subject] += 1
-            try:
-                async for message in behavior(request, context):
-                    yield message
-            finally:
-                self._streams[subject] -= 1
-                if not self._streams[subject]:
-                    del self._streams[subject]
-
-        return run
+    @asynccontextmanager
+    async def _stream(self, request: Any, context: Context) -> AsyncIterator[Call]:
+        subject = SUBJECT.get()
+        if subject is None:  # auth is off: only the feed's global cap applies
+            yield Call(request, context)
+            return
+        if self._streams[subject] >= self._max_streams:
+            raise ResourceExhausted("this caller has too many open watch streams")
+        self._streams[subject] += 1
+        try:
+            yield Call(request, context)
+        finally:
+            self._streams[subject] -= 1
+            if not self._streams[subject]:
+                del self._streams[subject]

@@ -5,27 +5,26 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 import grpc
 from opentelemetry import trace
 from prometheus_client.metrics import Counter, Gauge, Histogram
 
 from roster_user.observability.metrics import Metrics
+from roster_user.pipeline.calls import Call, Context, around
 from roster_user.pipeline.outcome import final_code
+
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Body, Handler
 
 _KINDS = {
     (False, False): "unary",
     (False, True): "server_stream",
     (True, False): "client_stream",
     (True, True): "bidi_stream",
-}
-_HANDLERS: dict[str, Callable[..., Any]] = {
-    "unary": grpc.unary_unary_rpc_method_handler,
-    "server_stream": grpc.unary_stream_rpc_method_handler,
-    "client_stream": grpc.stream_unary_rpc_method_handler,
-    "bidi_stream": grpc.stream_stream_rpc_method_handler,
 }
 
 
@@ -63,7 +62,7 @@ class _Series:
 class _CountingWrites:
     """Delegates to a servicer context, counting the messages written through it."""
 
-    def __init__(self, context: grpc.aio.ServicerContext[Any, Any], sent: Counter) -> None:
+    def __init__(self, context: Context, sent: Counter) -> None:
         self._context = context
         self._sent = sent
 
@@ -102,7 +101,7 @@ class RpcMetrics:
             {},
         )
 
-    def wrap(self, method: str, handler: Any) -> Any:
+    def wrap(self, method: str, handler: Handler) -> Handler:
         """The handler counted and timed under `method`'s bound series."""
         kind = _KINDS[(handler.request_streaming, handler.response_streaming)]
         # Bound at startup for every registered method: each series exists (at
@@ -111,74 +110,49 @@ class RpcMetrics:
         behavior = (
             handler.unary_unary or handler.unary_stream or handler.stream_unary
         ) or handler.stream_stream
-        wrap = self._stream if handler.response_streaming else self._unary
-        return _HANDLERS[kind](
-            wrap(behavior, series, handler.request_streaming),
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-
-    def _begin(self, series: _Series, request: Any, streaming: bool) -> Any:
-        series.started.inc()
-        series.in_flight.inc()
-        if not streaming:
-            series.received.inc()
-            return request
-        return _counted(request, series.received)
-
-    def _end(
-        self,
-        series: _Series,
-        context: grpc.aio.ServicerContext[Any, Any],
-        error: BaseException | None,
-        begun: float,
-    ) -> None:
-        series.in_flight.dec()
-        series.finish(final_code(context, error), time.perf_counter() - begun)
-
-    def _unary(self, behavior: Any, series: _Series, streaming: bool) -> Any:
-        async def run(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            begun = time.perf_counter()
-            request = self._begin(series, request, streaming)
-            error: BaseException | None = None
-            try:
-                response = await behavior(request, context)
-                series.sent.inc()
-                return response
-            except BaseException as failure:
-                error = failure
-                raise
-            finally:
-                self._end(series, context, error, begun)
-
-        return run
-
-    def _stream(self, behavior: Any, series: _Series, streaming: bool) -> Any:
         # Handlers either yield responses or call context.write (grpc's health
         # Watch does); the latter get a context that counts what they write.
-        generator = inspect.isasyncgenfunction(behavior)
-
-        async def run(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            begun = time.perf_counter()
-            request = self._begin(series, request, streaming)
-            error: BaseException | None = None
-            try:
-                if generator:
-                    async for response in behavior(request, context):
-                        series.sent.inc()
-                        yield response
-                else:
-                    await behavior(request, _CountingWrites(context, series.sent))
-            except BaseException as failure:
-                error = failure
-                raise
-            finally:
-                self._end(series, context, error, begun)
-
-        return run
+        writes = handler.response_streaming and not inspect.isasyncgenfunction(behavior)
+        return around(handler, _body(series, handler, writes))
 
 
-async def _counted(requests: AsyncIterator[Any], received: Counter) -> AsyncIterator[Any]:
-    async for request in requests:
-        received.inc()
-        yield request
+def _body(series: _Series, handler: Handler, writes: bool) -> Body:
+    requests_stream = handler.request_streaming
+    responses_stream = handler.response_streaming
+
+    def each(responses: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        return _counted(responses, series.sent)
+
+    @asynccontextmanager
+    async def counted(request: Any, context: Context) -> AsyncIterator[Call]:
+        begun = time.perf_counter()
+        series.started.inc()
+        series.in_flight.inc()
+        if requests_stream:
+            request = _counted(request, series.received)
+        else:
+            series.received.inc()
+        error: BaseException | None = None
+        try:
+            if writes:
+                yield Call(request, cast(Context, _CountingWrites(context, series.sent)))
+            elif responses_stream:
+                yield Call(request, context, each)
+            else:
+                yield Call(request, context)
+                series.sent.inc()  # the one response of a unary call
+        except BaseException as failure:
+            error = failure
+            raise
+        finally:
+            series.in_flight.dec()
+            series.finish(final_code(context, error), time.perf_counter() - begun)
+
+    return counted
+
+
+async def _counted(messages: AsyncIterator[Any], counter: Counter) -> AsyncIterator[Any]:
+    """The messages, each counted as it passes (requests read, responses yielded)."""
+    async for message in messages:
+        counter.inc()
+        yield message

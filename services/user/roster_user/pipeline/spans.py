@@ -12,8 +12,9 @@ a quarter more CPU (bench/README.md).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import grpc
@@ -21,9 +22,12 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from roster_user.pipeline.calls import Call, Context, around
 from roster_user.pipeline.outcome import final_code
 
-Context = grpc.aio.ServicerContext[Any, Any]
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Body, Handler
+
 # Server-side errors per the RPC semantic conventions; other codes are the caller's.
 _SERVER_ERRORS = frozenset(
     {
@@ -38,82 +42,43 @@ _SERVER_ERRORS = frozenset(
 
 
 class ServerSpans:
-    """The pipeline layer opening a server span around every traced method."""
+    """The pipeline layer opening a server span around every method it is given."""
 
-    def __init__(self, tracer: trace.Tracer, untraced: Iterable[str]) -> None:
+    def __init__(self, tracer: trace.Tracer) -> None:
         self._tracer = tracer
-        self._untraced = tuple(f"/{prefix}" for prefix in untraced)
         # The propagator is configured (OTEL_PROPAGATORS) before the server is built.
         self._fields = frozenset(propagate.get_global_textmap().fields)
 
-    def wrap(self, method: str, handler: Any) -> Any:
-        """The handler inside a span, unless `method` belongs to an untraced service."""
-        if method.startswith(self._untraced):
+    def wrap(self, method: str, handler: Handler) -> Handler:
+        """The handler inside a span named `method`."""
+        if handler.request_streaming:
+            # Client streaming: the methods traced here have none; leave them untraced.
             return handler
         service, _, name = method.lstrip("/").partition("/")
         attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
-        if handler.unary_unary is not None:
-            return handler._replace(
-                unary_unary=self._unary(method, attributes, handler.unary_unary)
-            )
-        if handler.unary_stream is not None:
-            return handler._replace(
-                unary_stream=self._stream(method, attributes, handler.unary_stream)
-            )
-        # Client streaming: the methods traced here have none; leave them untraced.
-        return handler
+        return around(handler, self._body(method, attributes))
 
-    def _start(
-        self, method: str, attributes: dict[str, str], context: Context
-    ) -> tuple[trace.Span, object]:
-        parent = _caller_context(context, self._fields)
-        span = self._tracer.start_span(
-            method, context=parent, kind=SpanKind.SERVER, attributes=attributes
-        )
-        if span.is_recording():
-            _describe_call(span, context)
-        return span, otel_context.attach(trace.set_span_in_context(span, parent))
-
-    def _unary(
-        self,
-        method: str,
-        attributes: dict[str, str],
-        behavior: Callable[[Any, Context], Awaitable[Any]],
-    ) -> Callable[[Any, Context], Awaitable[Any]]:
-        async def run(request: Any, context: Context) -> Any:
-            span, token = self._start(method, attributes, context)
+    def _body(self, method: str, attributes: dict[str, str]) -> Body:
+        @asynccontextmanager
+        async def span_of(request: Any, context: Context) -> AsyncIterator[Call]:
+            parent = _caller_context(context, self._fields)
+            span = self._tracer.start_span(
+                method, context=parent, kind=SpanKind.SERVER, attributes=attributes
+            )
+            if span.is_recording():
+                _describe_call(span, context)
+            token = otel_context.attach(trace.set_span_in_context(span, parent))
             error: BaseException | None = None
             try:
-                return await behavior(request, context)
+                yield Call(request, context)
             except BaseException as failure:
                 error = failure
                 raise
             finally:
                 _end(span, context, error)
-                otel_context.detach(token)  # type: ignore[arg-type]
+                otel_context.detach(token)
 
-        return run
-
-    def _stream(
-        self,
-        method: str,
-        attributes: dict[str, str],
-        behavior: Callable[[Any, Context], AsyncIterator[Any]],
-    ) -> Callable[[Any, Context], AsyncIterator[Any]]:
-        async def run(request: Any, context: Context) -> AsyncIterator[Any]:
-            span, token = self._start(method, attributes, context)
-            error: BaseException | None = None
-            try:
-                async for message in behavior(request, context):
-                    yield message
-            except BaseException as failure:
-                error = failure
-                raise
-            finally:
-                _end(span, context, error)
-                otel_context.detach(token)  # type: ignore[arg-type]
-
-        return run
+        return span_of
 
 
 def _caller_context(context: Context, fields: frozenset[str]) -> otel_context.Context | None:
