@@ -17,6 +17,7 @@ from roster_user.domain.errors import (
     NotFound,
     OutOfRange,
 )
+from roster_user.domain.fields import IMMUTABLE, WRITABLE
 from roster_user.domain.model import Change, EventType, State, User, UserFields
 from roster_user.domain.paging import PageTokens
 from roster_user.domain.query import UserQuery, page_size, parse_filter, parse_order_by
@@ -29,9 +30,6 @@ from roster_user.domain.rules import (
 from roster_user.store.base import IdempotencyKey, UserStore
 
 MAX_BATCH_GET = 1000
-WRITABLE = frozenset({"email", "display_name", "state", "labels", "external_id"})
-IMMUTABLE = frozenset({"external_id"})
-REQUIRED = frozenset({"email"})
 
 
 def _now() -> datetime:
