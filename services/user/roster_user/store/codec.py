@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from roster_user.domain.model import Change, EventType, State, User
+from roster_user.domain.rules import email_key
 
 
 def to_micros(moment: datetime) -> int:
@@ -44,7 +45,7 @@ def user_columns(user: User) -> dict[str, Any]:
         "user_id": user.user_id,
         "uid": user.uid,
         "email": user.email,
-        "email_key": user.email.casefold(),
+        "email_key": email_key(user.email),
         "display_name": user.display_name,
         "state": int(user.state),
         "labels": json.dumps(dict(sorted(user.labels.items())), ensure_ascii=False),

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from roster_user.domain.errors import AlreadyExists, DomainError, InvalidArgument, NotFound, Reason
 from roster_user.domain.model import EventType, User
+from roster_user.domain.rules import email_key
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
 from roster_user.store.sqlite import queries as q
@@ -55,7 +56,7 @@ def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None
             return from_snapshot(seen["user_snapshot"])
     if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
         raise AlreadyExists(f"{user.name} already exists", resource_name=user.name)
-    if conn.execute(q.EMAIL_TAKEN, (user.email.casefold(),)).fetchone():
+    if conn.execute(q.EMAIL_TAKEN, (email_key(user.email),)).fetchone():
         raise AlreadyExists(
             "another user has this email",
             resource_name=user.name,
@@ -85,8 +86,8 @@ def update_user(conn: sqlite3.Connection, user_id: str, mutation: Mutation) -> U
     current = user_from_row(row)
     updated, event = mutation(current)
     if (
-        updated.email.casefold() != current.email.casefold()
-        and conn.execute(q.EMAIL_TAKEN, (updated.email.casefold(),)).fetchone()
+        email_key(updated.email) != email_key(current.email)
+        and conn.execute(q.EMAIL_TAKEN, (email_key(updated.email),)).fetchone()
     ):
         raise AlreadyExists(
             "another user has this email",
