@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from roster_user.domain.model import Change, EventType, State, User
+from roster_user.domain.query import Cursor, SortKey
 from roster_user.domain.rules import email_key
 
 
@@ -37,6 +38,16 @@ def user_from_row(row: Mapping[str, Any] | Any) -> User:
         delete_time=None if delete_time is None else from_micros(delete_time),
         version=row["version"],
     )
+
+
+def sort_column(sort_key: SortKey) -> str:
+    """The users table's column a list is ordered by: each sort key is named after its column."""
+    return sort_key.value
+
+
+def cursor_from_row(row: Mapping[str, Any] | Any, sort_key: SortKey) -> Cursor:
+    """The page cursor after a listed row: its sort column's value and its sequence number."""
+    return Cursor(row[sort_column(sort_key)], row["seq"])
 
 
 def user_columns(user: User) -> dict[str, Any]:

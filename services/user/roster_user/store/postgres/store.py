@@ -13,10 +13,11 @@ from psycopg.rows import DictRow
 
 from roster_user.domain.errors import AlreadyExists, InvalidArgument, NotFound, Reason, Unavailable
 from roster_user.domain.model import Change, EventType, User
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import (
     change_from_row,
+    cursor_from_row,
     from_snapshot,
     snapshot,
     user_columns,
@@ -112,9 +113,8 @@ class PostgresStore:
     ) -> list[tuple[User, Cursor]]:
         """A page of users by keyset: stable under concurrent inserts."""
         sql, params = q.list_users(query, after, limit)
-        column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
         rows = await self._rows(sql, params)
-        return [(user_from_row(r), Cursor(r[column], r["seq"])) for r in rows]
+        return [(user_from_row(r), cursor_from_row(r, query.sort_key)) for r in rows]
 
     async def changes_after(self, revision: int, limit: int) -> list[Change]:
         """The change log after `revision`, in commit order."""

@@ -15,11 +15,12 @@ from roster_user.domain.errors import (
     Unavailable,
 )
 from roster_user.domain.model import Change, User
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
     change_from_row,
+    cursor_from_row,
     user_from_row,
 )
 from roster_user.store.sqlite import queries as q
@@ -176,11 +177,10 @@ class SqliteStore:
     ) -> list[tuple[User, Cursor]]:
         """A page of users by keyset: stable under concurrent inserts."""
         sql, params = q.list_users(query, after, limit)
-        sort_column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
 
         def fetch(conn: sqlite3.Connection) -> list[tuple[User, Cursor]]:
             rows = conn.execute(sql, params).fetchall()
-            return [(user_from_row(r), Cursor(r[sort_column], r["seq"])) for r in rows]
+            return [(user_from_row(r), cursor_from_row(r, query.sort_key)) for r in rows]
 
         return await self._read(fetch)
 
