@@ -16,6 +16,7 @@ from roster_user.domain.errors import (
     InvalidArgument,
     NotFound,
     OutOfRange,
+    user_not_found,
 )
 from roster_user.domain.fields import IMMUTABLE, WRITABLE
 from roster_user.domain.model import Change, EventType, State, User, UserFields
@@ -65,7 +66,7 @@ class UserDirectory:
         user_id = user_id_from_name(name)
         user = await self._store.get(user_id)
         if user is None:
-            raise NotFound(f"{name} does not exist", resource_name=name)
+            raise user_not_found(name)
         return user
 
     async def batch_get(self, names: Sequence[str]) -> list[User]:
@@ -76,7 +77,7 @@ class UserDirectory:
         found = await self._store.get_many(ids)
         for name, user_id in zip(names, ids, strict=True):
             if user_id not in found:
-                raise NotFound(f"{name} does not exist", resource_name=name)
+                raise user_not_found(name)
         return [found[user_id] for user_id in ids]
 
     async def page(

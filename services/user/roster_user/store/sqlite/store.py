@@ -11,9 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, cast
 
-from roster_user.domain.errors import (
-    Unavailable,
-)
+from roster_user.domain.errors import Unavailable, schema_not_current, store_unavailable
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation
@@ -144,7 +142,7 @@ class SqliteStore:
         except (sqlite3.Error, TypeError) as exc:
             raise _unavailable(exc) from exc
         if version != schema.LATEST:
-            raise Unavailable(f"database schema is at version {version}, expected {schema.LATEST}")
+            raise schema_not_current(version, schema.LATEST)
 
     # ---- reads -----------------------------------------------------------
     async def page_token_key(self) -> bytes:
@@ -216,4 +214,4 @@ def _roll_back(conn: sqlite3.Connection) -> None:
 
 def _unavailable(exc: BaseException) -> Unavailable:
     log.warning("sqlite store error", extra={"error": type(exc).__name__, "detail": str(exc)})
-    return Unavailable("the user store is unavailable; retry later")
+    return store_unavailable()
