@@ -5,9 +5,9 @@ from __future__ import annotations
 from roster.user.v1 import user_pb2, user_service_pb2
 from roster_user.api import field_behavior
 from roster_user.api.errors import STATUS_CODES, undeclared_reasons
+from roster_user.domain import fields
 from roster_user.domain.errors import DomainError
 from roster_user.domain.model import EventType, State
-from roster_user.users import directory
 
 
 def test_every_domain_reason_is_declared_in_the_error_reason_enum() -> None:
@@ -24,9 +24,9 @@ def test_every_domain_error_has_a_status_code() -> None:
 
 
 def test_the_domains_field_rules_match_the_field_behaviour_annotations() -> None:
-    assert directory.WRITABLE == field_behavior.WRITABLE
-    assert directory.IMMUTABLE == field_behavior.IMMUTABLE
-    assert directory.REQUIRED == field_behavior.REQUIRED
+    assert fields.WRITABLE == field_behavior.WRITABLE
+    assert fields.IMMUTABLE == field_behavior.IMMUTABLE
+    assert fields.REQUIRED == field_behavior.REQUIRED
     assert {
         "name",
         "uid",

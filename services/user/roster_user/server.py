@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -46,11 +45,11 @@ from roster_user.store.instrumented import InstrumentedStore
 from roster_user.store.postgres.connect import PostgresOptions
 from roster_user.store.postgres.store import PostgresStore
 from roster_user.store.sqlite.store import SqliteStore
+from roster_user.users import retention
 from roster_user.users.directory import UserDirectory
 from roster_user.users.feed import ChangeFeed
 
 log = logging.getLogger(__name__)
-_PRUNE_SECONDS = 60.0
 # Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
 UNTRACED = (health.SERVICE_NAME, "grpc.reflection.")
 
@@ -100,7 +99,8 @@ async def build_server(
     """Migrate and open the store, wire the services, bind and start; port 0 picks one.
 
     `peers` places this server in a pool of workers (roster_user.pool); each
-    write then wakes the other workers' change feeds.
+    write then wakes the other workers' change feeds. It reads as the start
+    order, one step a line; its length is the Running it hands back.
     """
     # Security material is read first: a bad key file must not leave a store open.
     security = _Security(authenticator(settings), tls.credentials(settings))
@@ -124,7 +124,9 @@ async def build_server(
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
-    pruner = asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")
+    pruner = asyncio.create_task(
+        retention.prune_change_log(store, settings.watch_retention_events), name="prune"
+    )
     return Running(
         settings=settings,
         server=server,
@@ -242,13 +244,6 @@ def layers(
     if tracing is not None:
         chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
     return chain
-
-
-async def _prune(store: UserStore, keep: int) -> None:
-    while True:
-        await asyncio.sleep(_PRUNE_SECONDS)
-        with contextlib.suppress(DomainError):
-            await store.prune_changes(keep)
 
 
 async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int:

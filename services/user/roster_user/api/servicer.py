@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,19 +12,13 @@ from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import field_behavior
 from roster_user.api.convert import ChangeEvents, bookmark, fields_from_proto, user_to_proto
-from roster_user.domain.errors import (
-    FieldViolation,
-    InvalidArgument,
-    Reason,
-    ResourceExhausted,
-    Unavailable,
-)
+from roster_user.domain.errors import FieldViolation, InvalidArgument
 from roster_user.domain.model import Change
 from roster_user.users.directory import UserDirectory
-from roster_user.users.feed import ChangeFeed, Closed, Quiet, Subscription
+from roster_user.users.feed import ChangeFeed
+from roster_user.users.watching import Bookmark, watch
 
 Context = grpc.aio.ServicerContext[Any, Any]
-_BACKLOG_BATCH = 500
 # The most changes one WatchUsers response carries, whatever the caller asks.
 MAX_CHANGES_PER_RESPONSE = 1000
 
@@ -113,58 +108,22 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         if violations:
             raise InvalidArgument(violations)
         per_response = min(max(request.max_changes_per_response, 1), MAX_CHANGES_PER_RESPONSE)
-        subscription = self._feed.subscribe(in_rounds=per_response > 1)
-        try:
-            position = request.start_revision or subscription.start
-            if request.start_revision:
-                await self._users.check_resumable(position, subscription.start)
-            yield bookmark(position)
-            while position < subscription.start:
-                backlog = await self._users.changes_after(position, _BACKLOG_BATCH)
-                due = [change for change in backlog if change.revision <= subscription.start]
-                for start in range(0, len(due), per_response):
-                    yield self._response(due[start : start + per_response], per_response)
-                if due:
-                    position = due[-1].revision
-                if len(backlog) < _BACKLOG_BATCH or len(due) < len(backlog):
-                    break
-            async for message in self._live(subscription, position, per_response):
-                yield message
-        finally:
-            self._feed.unsubscribe(subscription)
+        watched = watch(
+            self._users, self._feed, start_revision=request.start_revision, per_batch=per_response
+        )
+        # Closed here, not whenever it is collected: closing it ends the subscription.
+        async with contextlib.aclosing(watched):
+            async for item in watched:
+                if isinstance(item, Bookmark):
+                    yield bookmark(item.revision)
+                else:
+                    yield self._response(item, per_response)
 
     def _response(self, changes: list[Change], per_response: int) -> pb.WatchUsersResponse:
         """One change as its own response, or several in `changes` when the caller asked."""
         if per_response == 1:
             return self._events.of(changes[0])
         return self._events.run_of(changes)
-
-    async def _live(
-        self, subscription: Subscription, position: int, per_response: int
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
-        while True:
-            item = await subscription.next()
-            if isinstance(item, Quiet):
-                yield bookmark(position)
-            elif isinstance(item, Closed):
-                if subscription.overflowed:
-                    raise ResourceExhausted(
-                        "this watcher fell too far behind; resume from the last revision received",
-                        reason=Reason.WATCHER_TOO_SLOW,
-                        metadata={"last_revision": str(position)},
-                    )
-                raise Unavailable(
-                    "the server is shutting down; resume on another replica",
-                    reason=Reason.SHUTTING_DOWN,
-                    metadata={"last_revision": str(position)},
-                )
-            else:
-                # Changes already sent from the backlog come again live: skip them.
-                ready = [item, *subscription.take_ready(per_response - 1)]
-                fresh = [change for change in ready if change.revision > position]
-                if fresh:
-                    yield self._response(fresh, per_response)
-                    position = fresh[-1].revision
 
 
 def _mask_paths(request: pb.UpdateUserRequest) -> frozenset[str]:

@@ -126,3 +126,42 @@ class Unavailable(DomainError):
     """The service cannot serve now (store down, shutting down); retrying may succeed."""
 
     default_reason = Reason.STORE_UNAVAILABLE
+
+
+# The errors below are raised from several places (the directory and both
+# stores); each message, reason and resource name is said once, here, so the
+# backends cannot drift apart in what callers see.
+
+
+def user_not_found(name: str) -> NotFound:
+    """NOT_FOUND for the user named `name` (`users/{user}`)."""
+    return NotFound(f"{name} does not exist", resource_name=name)
+
+
+def user_exists(name: str) -> AlreadyExists:
+    """ALREADY_EXISTS for a create whose user id is taken."""
+    return AlreadyExists(f"{name} already exists", resource_name=name)
+
+
+def email_in_use(name: str) -> AlreadyExists:
+    """ALREADY_EXISTS for user `name` whose email (compared by email_key) another user has."""
+    return AlreadyExists(
+        "another user has this email", resource_name=name, reason=Reason.EMAIL_ALREADY_IN_USE
+    )
+
+
+def request_id_reused() -> InvalidArgument:
+    """INVALID_ARGUMENT for a request id already used by a request with other content."""
+    return InvalidArgument.of(
+        "request_id", "was already used for a different request", Reason.REQUEST_ID_REUSED
+    )
+
+
+def store_unavailable() -> Unavailable:
+    """UNAVAILABLE for a store failure; the cause goes to the log, never to the caller."""
+    return Unavailable("the user store is unavailable; retry later")
+
+
+def schema_not_current(version: object, expected: int) -> Unavailable:
+    """UNAVAILABLE while the database's schema is not the version this code expects."""
+    return Unavailable(f"database schema is at version {version}, expected {expected}")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import jwt
+
+from roster_user.security.file_stamp import FileStamp
 
 log = logging.getLogger(__name__)
 # Symmetric keys would let anyone holding the set mint tokens.
@@ -24,17 +25,13 @@ class KeySet:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._stamp = self._read_stamp()
+        self._stamp = FileStamp.of(path)
         self._keys = _parse(path.read_bytes())
         self._cache: dict[tuple[str, str], jwt.PyJWK] = {}
 
-    def _read_stamp(self) -> tuple[int, int, int]:
-        st = os.stat(self._path)
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
     def _refresh(self) -> None:
         try:
-            stamp = self._read_stamp()
+            stamp = FileStamp.of(self._path)
             if stamp == self._stamp:
                 return
             keys = _parse(self._path.read_bytes())

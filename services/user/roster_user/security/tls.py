@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from roster_user.config import Settings
+from roster_user.security.file_stamp import FileStamp
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,8 @@ class CertificateFiles:
     def __init__(self, cert_file: Path, key_file: Path, client_ca_file: Path | None) -> None:
         self._paths = (cert_file, key_file, *([client_ca_file] if client_ca_file else []))
         self._lock = threading.Lock()
-        self._stamp = self._read_stamp()
+        self._stamp = FileStamp.of(*self._paths)
         self.current = self._load()
-
-    def _read_stamp(self) -> tuple[tuple[int, int, int], ...]:
-        stats = [os.stat(path) for path in self._paths]
-        return tuple((st.st_mtime_ns, st.st_size, st.st_ino) for st in stats)
 
     def _load(self) -> _Pair:
         chain, key = self._paths[0].read_bytes(), self._paths[1].read_bytes()
@@ -56,7 +52,7 @@ class CertificateFiles:
         """A new configuration when the files changed and form a valid pair, else None."""
         with self._lock:
             try:
-                stamp = self._read_stamp()
+                stamp = FileStamp.of(*self._paths)
                 if stamp == self._stamp:
                     return None
                 pair = self._load()

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from roster_user.domain.model import Change, EventType, State, User
+from roster_user.domain.query import Cursor, SortKey
+from roster_user.domain.rules import email_key
 
 
 def to_micros(moment: datetime) -> int:
@@ -38,13 +40,23 @@ def user_from_row(row: Mapping[str, Any] | Any) -> User:
     )
 
 
+def sort_column(sort_key: SortKey) -> str:
+    """The users table's column a list is ordered by: each sort key is named after its column."""
+    return sort_key.value
+
+
+def cursor_from_row(row: Mapping[str, Any] | Any, sort_key: SortKey) -> Cursor:
+    """The page cursor after a listed row: its sort column's value and its sequence number."""
+    return Cursor(row[sort_column(sort_key)], row["seq"])
+
+
 def user_columns(user: User) -> dict[str, Any]:
     """The users table's column values for `user` (labels as JSON text)."""
     return {
         "user_id": user.user_id,
         "uid": user.uid,
         "email": user.email,
-        "email_key": user.email.casefold(),
+        "email_key": email_key(user.email),
         "display_name": user.display_name,
         "state": int(user.state),
         "labels": json.dumps(dict(sorted(user.labels.items())), ensure_ascii=False),

@@ -16,7 +16,9 @@ from roster_user.domain.errors import (
     InvalidArgument,
     NotFound,
     OutOfRange,
+    user_not_found,
 )
+from roster_user.domain.fields import IMMUTABLE, WRITABLE
 from roster_user.domain.model import Change, EventType, State, User, UserFields
 from roster_user.domain.paging import PageTokens
 from roster_user.domain.query import UserQuery, page_size, parse_filter, parse_order_by
@@ -29,9 +31,6 @@ from roster_user.domain.rules import (
 from roster_user.store.base import IdempotencyKey, UserStore
 
 MAX_BATCH_GET = 1000
-WRITABLE = frozenset({"email", "display_name", "state", "labels", "external_id"})
-IMMUTABLE = frozenset({"external_id"})
-REQUIRED = frozenset({"email"})
 
 
 def _now() -> datetime:
@@ -67,7 +66,7 @@ class UserDirectory:
         user_id = user_id_from_name(name)
         user = await self._store.get(user_id)
         if user is None:
-            raise NotFound(f"{name} does not exist", resource_name=name)
+            raise user_not_found(name)
         return user
 
     async def batch_get(self, names: Sequence[str]) -> list[User]:
@@ -78,7 +77,7 @@ class UserDirectory:
         found = await self._store.get_many(ids)
         for name, user_id in zip(names, ids, strict=True):
             if user_id not in found:
-                raise NotFound(f"{name} does not exist", resource_name=name)
+                raise user_not_found(name)
         return [found[user_id] for user_id in ids]
 
     async def page(

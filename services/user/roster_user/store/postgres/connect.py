@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from roster_user.domain.errors import Unavailable
+from roster_user.domain.errors import Unavailable, store_unavailable
 
 log = logging.getLogger(__name__)
 Conn = psycopg.AsyncConnection[DictRow]
@@ -163,4 +163,4 @@ class ConnectionSource:
             "postgres store error",
             extra={"error": type(exc).__name__, "sqlstate": sqlstate, "detail": str(exc)},
         )
-        return Unavailable("the user store is unavailable; retry later")
+        return store_unavailable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.store.codec import sort_column
 
 COLUMNS = (
     "seq, user_id, uid, email, display_name, state, labels, external_id, "
@@ -84,7 +85,7 @@ def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str,
         # Containment of every wanted label at once, answered by the GIN index.
         where.append("labels @> %s::jsonb")
         params.append(json.dumps(dict(found.labels), ensure_ascii=False))
-    column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
+    column = sort_column(query.sort_key)
     direction, beyond = ("DESC", "<") if query.descending else ("ASC", ">")
     if after is not None:
         cast = "bigint" if query.sort_key is SortKey.CREATE_TIME else "text"

@@ -11,12 +11,21 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg.rows import DictRow
 
-from roster_user.domain.errors import AlreadyExists, InvalidArgument, NotFound, Reason, Unavailable
-from roster_user.domain.model import Change, EventType, User
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.errors import (
+    AlreadyExists,
+    Unavailable,
+    email_in_use,
+    request_id_reused,
+    schema_not_current,
+    user_exists,
+    user_not_found,
+)
+from roster_user.domain.model import NAME_PREFIX, Change, EventType, User
+from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import (
     change_from_row,
+    cursor_from_row,
     from_snapshot,
     snapshot,
     user_columns,
@@ -84,7 +93,7 @@ class PostgresStore:
         """Borrow a pooled connection with a short wait and read the schema version."""
         version = await self._source.probe(q.SCHEMA_VERSION)
         if version != LATEST:
-            raise Unavailable(f"database schema is at version {version}, expected {LATEST}")
+            raise schema_not_current(version, LATEST)
 
     # ---- reads -----------------------------------------------------------
     async def _rows(self, sql: str, params: Sequence[object]) -> list[DictRow]:
@@ -112,9 +121,8 @@ class PostgresStore:
     ) -> list[tuple[User, Cursor]]:
         """A page of users by keyset: stable under concurrent inserts."""
         sql, params = q.list_users(query, after, limit)
-        column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
         rows = await self._rows(sql, params)
-        return [(user_from_row(r), Cursor(r[column], r["seq"])) for r in rows]
+        return [(user_from_row(r), cursor_from_row(r, query.sort_key)) for r in rows]
 
     async def changes_after(self, revision: int, limit: int) -> list[Change]:
         """The change log after `revision`, in commit order."""
@@ -162,8 +170,7 @@ class PostgresStore:
             cur = await conn.execute(q.GET_FOR_UPDATE, (user_id,))
             row = await cur.fetchone()
             if row is None:
-                name = f"users/{user_id}"
-                raise NotFound(f"{name} does not exist", resource_name=name)
+                raise user_not_found(NAME_PREFIX + user_id)
             updated, event = mutation(user_from_row(row))
             try:
                 await conn.execute(q.UPDATE, user_columns(updated))
@@ -190,9 +197,7 @@ async def _claim_request(conn: Conn, key: IdempotencyKey, user: User) -> User | 
     if seen is None:  # ON CONFLICT saw a committed row, so this cannot happen
         raise Unavailable("the request id is being processed; retry")
     if seen["request_digest"] != key.request_digest:
-        raise InvalidArgument.of(
-            "request_id", "was already used for a different request", Reason.REQUEST_ID_REUSED
-        )
+        raise request_id_reused()
     return from_snapshot(seen["user_snapshot"])
 
 
@@ -206,9 +211,5 @@ def _conflict(exc: psycopg.errors.UniqueViolation, user: User) -> AlreadyExists:
     # The database's unique indexes decide races between replicas; the
     # constraint name says which one, without sending SQL text to the caller.
     if exc.diag.constraint_name == "users_email_key_key":
-        return AlreadyExists(
-            "another user has this email",
-            resource_name=user.name,
-            reason=Reason.EMAIL_ALREADY_IN_USE,
-        )
-    return AlreadyExists(f"{user.name} already exists", resource_name=user.name)
+        return email_in_use(user.name)
+    return user_exists(user.name)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.query import Cursor, UserQuery
+from roster_user.store.codec import sort_column
 
 COLUMNS = (
     "seq, user_id, uid, email, display_name, state, labels, external_id, "
@@ -60,7 +61,7 @@ def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str,
     for key, value in found.labels:
         where.append("json_extract(labels, ?) = ?")
         params += [f'$."{key}"', value]
-    column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
+    column = sort_column(query.sort_key)
     direction, beyond = ("DESC", "<") if query.descending else ("ASC", ">")
     if after is not None:
         where.append(f"({column} {beyond} ? OR ({column} = ? AND seq {beyond} ?))")

@@ -11,15 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, cast
 
-from roster_user.domain.errors import (
-    Unavailable,
-)
+from roster_user.domain.errors import Unavailable, schema_not_current, store_unavailable
 from roster_user.domain.model import Change, User
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
     change_from_row,
+    cursor_from_row,
     user_from_row,
 )
 from roster_user.store.sqlite import queries as q
@@ -143,7 +142,7 @@ class SqliteStore:
         except (sqlite3.Error, TypeError) as exc:
             raise _unavailable(exc) from exc
         if version != schema.LATEST:
-            raise Unavailable(f"database schema is at version {version}, expected {schema.LATEST}")
+            raise schema_not_current(version, schema.LATEST)
 
     # ---- reads -----------------------------------------------------------
     async def page_token_key(self) -> bytes:
@@ -176,11 +175,10 @@ class SqliteStore:
     ) -> list[tuple[User, Cursor]]:
         """A page of users by keyset: stable under concurrent inserts."""
         sql, params = q.list_users(query, after, limit)
-        sort_column = "create_time" if query.sort_key is SortKey.CREATE_TIME else "display_name"
 
         def fetch(conn: sqlite3.Connection) -> list[tuple[User, Cursor]]:
             rows = conn.execute(sql, params).fetchall()
-            return [(user_from_row(r), Cursor(r[sort_column], r["seq"])) for r in rows]
+            return [(user_from_row(r), cursor_from_row(r, query.sort_key)) for r in rows]
 
         return await self._read(fetch)
 
@@ -216,4 +214,4 @@ def _roll_back(conn: sqlite3.Connection) -> None:
 
 def _unavailable(exc: BaseException) -> Unavailable:
     log.warning("sqlite store error", extra={"error": type(exc).__name__, "detail": str(exc)})
-    return Unavailable("the user store is unavailable; retry later")
+    return store_unavailable()

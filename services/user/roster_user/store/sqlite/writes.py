@@ -5,8 +5,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from roster_user.domain.errors import AlreadyExists, DomainError, InvalidArgument, NotFound, Reason
-from roster_user.domain.model import EventType, User
+from roster_user.domain.errors import (
+    AlreadyExists,
+    DomainError,
+    Reason,
+    email_in_use,
+    request_id_reused,
+    user_exists,
+    user_not_found,
+)
+from roster_user.domain.model import NAME_PREFIX, EventType, User
+from roster_user.domain.rules import email_key
 from roster_user.store.base import IdempotencyKey, Mutation
 from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
 from roster_user.store.sqlite import queries as q
@@ -47,20 +56,12 @@ def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None
         seen = conn.execute(q.REQUEST_ID, (key.request_id,)).fetchone()
         if seen is not None:
             if seen["request_digest"] != key.request_digest:
-                raise InvalidArgument.of(
-                    "request_id",
-                    "was already used for a different request",
-                    Reason.REQUEST_ID_REUSED,
-                )
+                raise request_id_reused()
             return from_snapshot(seen["user_snapshot"])
     if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
-        raise AlreadyExists(f"{user.name} already exists", resource_name=user.name)
-    if conn.execute(q.EMAIL_TAKEN, (user.email.casefold(),)).fetchone():
-        raise AlreadyExists(
-            "another user has this email",
-            resource_name=user.name,
-            reason=Reason.EMAIL_ALREADY_IN_USE,
-        )
+        raise user_exists(user.name)
+    if conn.execute(q.EMAIL_TAKEN, (email_key(user.email),)).fetchone():
+        raise email_in_use(user.name)
     conn.execute(q.INSERT, user_columns(user))
     _record(conn, EventType.CREATED, user)
     if key is not None:
@@ -80,19 +81,14 @@ def update_user(conn: sqlite3.Connection, user_id: str, mutation: Mutation) -> U
     """Read, mutate and write one user and record the change."""
     row = conn.execute(q.GET, (user_id,)).fetchone()
     if row is None:
-        name = f"users/{user_id}"
-        raise NotFound(f"{name} does not exist", resource_name=name)
+        raise user_not_found(NAME_PREFIX + user_id)
     current = user_from_row(row)
     updated, event = mutation(current)
     if (
-        updated.email.casefold() != current.email.casefold()
-        and conn.execute(q.EMAIL_TAKEN, (updated.email.casefold(),)).fetchone()
+        email_key(updated.email) != email_key(current.email)
+        and conn.execute(q.EMAIL_TAKEN, (email_key(updated.email),)).fetchone()
     ):
-        raise AlreadyExists(
-            "another user has this email",
-            resource_name=updated.name,
-            reason=Reason.EMAIL_ALREADY_IN_USE,
-        )
+        raise email_in_use(updated.name)
     conn.execute(q.UPDATE, user_columns(updated))
     _record(conn, event, updated)
     return updated

@@ -1,0 +1,96 @@
+"""A watch over a real store and feed: the bookmark, the backlog in batches, then live changes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+
+from roster_user.domain.errors import OutOfRange
+from roster_user.domain.paging import PageTokens
+from roster_user.store.base import UserStore
+from roster_user.users.directory import UserDirectory
+from roster_user.users.feed import ChangeFeed
+from roster_user.users.watching import Bookmark, Watched, watch
+from tests.store.test_contract import a_user
+from tests.support.waiting import until
+
+
+@pytest.fixture
+async def feed(store: UserStore) -> AsyncIterator[ChangeFeed]:
+    """A started feed over the store, polling rarely: tests nudge it."""
+    started = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=30, round_seconds=0, buffer=100, max_streams=10
+    )
+    await started.start()
+    try:
+        yield started
+    finally:
+        await started.close()
+
+
+@pytest.fixture
+def users(store: UserStore) -> UserDirectory:
+    """The directory the watch reads the backlog through."""
+    return UserDirectory(store, PageTokens(b"k" * 32))
+
+
+def revisions(item: Watched) -> list[int] | Bookmark:
+    """A batch as its revisions, a bookmark as itself."""
+    return item if isinstance(item, Bookmark) else [change.revision for change in item]
+
+
+async def created(store: UserStore, feed: ChangeFeed, count: int) -> None:
+    """Create `count` users and wait until the feed has read them all."""
+    for n in range(count):
+        await store.create(a_user(n), None)
+    feed.nudge()
+    await until(lambda: feed.position == count, f"the feed to reach revision {count}")
+
+
+async def test_a_watch_yields_a_bookmark_then_the_backlog_in_batches_of_at_most_the_asked_size(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    await created(store, feed, 7)
+    watched = watch(users, feed, start_revision=1, per_batch=4)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert [revisions(await anext(watched)) for _ in range(3)] == [
+            Bookmark(1),
+            [2, 3, 4, 5],
+            [6, 7],
+        ]
+
+
+async def test_after_the_backlog_a_watch_yields_each_new_change_once(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    await created(store, feed, 2)
+    watched = watch(users, feed, start_revision=1, per_batch=1)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert [revisions(await anext(watched)) for _ in range(2)] == [Bookmark(1), [2]]
+        await store.create(a_user(2), None)
+        feed.nudge()
+        assert revisions(await anext(watched)) == [3]
+
+
+async def test_closing_a_watch_ends_its_subscription(
+    users: UserDirectory, feed: ChangeFeed
+) -> None:
+    watched = watch(users, feed, start_revision=0, per_batch=1)
+    assert await anext(watched) == Bookmark(0)
+    assert feed.open_streams == 1
+    await watched.aclose()
+    assert feed.open_streams == 0
+
+
+async def test_a_watch_from_a_pruned_revision_is_out_of_range_and_holds_no_subscription(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    await created(store, feed, 5)
+    await store.prune_changes(2)
+    with pytest.raises(OutOfRange) as refused:
+        await anext(watch(users, feed, start_revision=1, per_batch=1))
+    assert refused.value.metadata == {"oldest_resumable_revision": "3"}
+    assert feed.open_streams == 0

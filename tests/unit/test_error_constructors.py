@@ -1,0 +1,77 @@
+"""The named error constructors keep the messages, reasons and resource names callers see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from roster_user.domain.errors import (
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    Reason,
+    ResourceError,
+    Unavailable,
+    email_in_use,
+    request_id_reused,
+    schema_not_current,
+    store_unavailable,
+    user_exists,
+    user_not_found,
+)
+
+CASES = [
+    (user_not_found("users/ann"), NotFound, "users/ann does not exist", Reason.USER_NOT_FOUND),
+    (
+        user_exists("users/ann"),
+        ResourceError,
+        "users/ann already exists",
+        Reason.USER_ALREADY_EXISTS,
+    ),
+    (
+        email_in_use("users/ann"),
+        ResourceError,
+        "another user has this email",
+        Reason.EMAIL_ALREADY_IN_USE,
+    ),
+    (
+        request_id_reused(),
+        InvalidArgument,
+        "request_id: was already used for a different request",
+        Reason.REQUEST_ID_REUSED,
+    ),
+    (
+        store_unavailable(),
+        Unavailable,
+        "the user store is unavailable; retry later",
+        Reason.STORE_UNAVAILABLE,
+    ),
+    (
+        schema_not_current(2, 3),
+        Unavailable,
+        "database schema is at version 2, expected 3",
+        Reason.STORE_UNAVAILABLE,
+    ),
+]
+
+
+@pytest.mark.parametrize(("error", "kind", "message", "reason"), CASES)
+def test_each_constructor_builds_its_error_with_the_message_and_reason_callers_know(
+    error: DomainError, kind: type[DomainError], message: str, reason: Reason
+) -> None:
+    assert isinstance(error, kind)
+    assert (error.message, error.reason, error.metadata) == (message, reason, {})
+
+
+@pytest.mark.parametrize("build", [user_not_found, user_exists, email_in_use])
+def test_user_errors_name_the_given_user_as_their_resource(
+    build: Callable[[str], ResourceError],
+) -> None:
+    assert build("users/bob").resource_name == "users/bob"
+
+
+def test_a_reused_request_id_names_the_request_id_field() -> None:
+    assert [(v.field, v.description) for v in request_id_reused().violations] == [
+        ("request_id", "was already used for a different request")
+    ]
