@@ -62,10 +62,12 @@ async def test_the_tini_and_drain_checks_fail_when_pid_one_does_not_forward_sigt
 async def test_the_drain_check_fails_when_the_grace_is_shorter_than_the_drain(
     pod: Pod, image: str
 ) -> None:
-    """A grace period one second short of preStop + drain delay ends in the kubelet's SIGKILL."""
+    """One second between SIGTERM and SIGKILL, less than the drain delay: the kubelet kills it."""
     drain = int(plain_env(pod.server)["ROSTER_DRAIN_SECONDS"])
     pre_stop = int(pod.spec["terminationGracePeriodSeconds"] - pod.stop_budget())
-    short = replace(pod, spec={**pod.spec, "terminationGracePeriodSeconds": pre_stop + drain - 1})
+    short = replace(pod, spec={**pod.spec, "terminationGracePeriodSeconds": pre_stop + 1})
+    # The server sleeps out its drain delay before it stops, so it cannot exit in time.
+    assert short.stop_budget() < drain
     async with started_pod(short, image) as server:
         with pytest.raises(AssertionError, match="the kubelet would SIGKILL it"):
             await assert_drains(server, short)
