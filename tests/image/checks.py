@@ -71,7 +71,7 @@ async def assert_drains(container: Container, pod: Pod) -> None:
     try:
         code = await container.exit_code(max(0.0, give_up - loop.time()))
     except TimeoutError:
-        container.signal(signal.SIGKILL)
+        container.kill()
         raise AssertionError(
             f"still running {pod.stop_budget()}s after SIGTERM: the kubelet would SIGKILL it"
         ) from None

@@ -35,6 +35,10 @@ class Container:
         """Send a signal to the container's PID 1, as the kubelet does through the runtime."""
         podman("kill", f"--signal={signum.name}", self.name)
 
+    def kill(self) -> None:
+        """SIGKILL, as the kubelet sends at the end of the grace period (fine if it exited)."""
+        podman("kill", "--signal=KILL", self.name, check=False)
+
     async def exit_code(self, timeout: float) -> int:
         """The container's exit code; `podman run` exits with it (TimeoutError past `timeout`)."""
         return await self.process.exit_code(timeout)
