@@ -163,6 +163,20 @@ class Settings:
     sqlite_readers: int = setting(
         "4", _positive_int, "SQLite reader threads (each with its own connection)"
     )
+    # Retention
+    purge_after_seconds: float = setting(
+        "2592000",
+        _seconds,
+        "soft-deleted users are purged for good this long after delete_time (0: never)",
+    )
+    idempotency_retention_seconds: float = setting(
+        "604800",
+        _seconds,
+        "CreateUser request ids (and the responses kept for retries) are forgotten after this",
+    )
+    retention_sweep_seconds: float = setting(
+        "60", _seconds, "how often one process purges expired users and forgets old request ids"
+    )
     # Observability
     metrics_address: str = setting(
         "localhost:9464",

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
@@ -38,6 +39,7 @@ from roster_user.store.postgres.connect import PostgresOptions
 from roster_user.store.postgres.store import PostgresStore
 from roster_user.store.sqlite.store import SqliteStore
 from roster_user.users.directory import UserDirectory
+from roster_user.users.erasure import Cause, Erasure
 from roster_user.users.feed import ChangeFeed
 
 log = logging.getLogger(__name__)
@@ -138,10 +140,11 @@ async def build_server(
         nudges.open()
         on_write = _both(feed.nudge, nudges.notify)
     directory = UserDirectory(store, PageTokens(await store.page_token_key()), on_write=on_write)
+    erasure = erasure_of(settings, store, metrics, on_write)
     in_flight = InFlight()
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     registry = Registry()
-    servicer = UserServicer(directory, feed)
+    servicer = UserServicer(directory, feed, erasure, purge_after=_purge_after(settings))
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
@@ -165,7 +168,10 @@ async def build_server(
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
-    tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
+    tasks = [
+        asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune"),
+        asyncio.create_task(_sweep(erasure, settings.retention_sweep_seconds), name="sweep"),
+    ]
     return Running(
         settings,
         server,
@@ -218,6 +224,38 @@ def layers(
     if tracing is not None:
         chain.insert(0, tracing.server_spans(UNTRACED))
     return chain
+
+
+def _purge_after(settings: Settings) -> timedelta | None:
+    """How long soft-deleted users are kept, or None when nothing is purged automatically."""
+    seconds = settings.purge_after_seconds
+    return timedelta(seconds=seconds) if seconds else None
+
+
+def erasure_of(
+    settings: Settings, store: UserStore, metrics: Metrics, on_write: Callable[[], None]
+) -> Erasure:
+    """Purging and idempotency expiry as the settings ask, counted by cause."""
+
+    def count(cause: Cause) -> None:
+        metrics.purged.labels(str(cause)).inc()
+
+    return Erasure(
+        store,
+        purge_after=_purge_after(settings),
+        keep_requests=timedelta(seconds=settings.idempotency_retention_seconds),
+        on_write=on_write,
+        on_purge=count,
+    )
+
+
+async def _sweep(erasure: Erasure, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await erasure.sweep()
+        except DomainError:
+            log.warning("retention sweep cannot reach the store; retrying at the next one")
 
 
 async def _prune(store: UserStore, keep: int) -> None:

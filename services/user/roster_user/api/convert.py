@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from google.protobuf import timestamp_pb2
 
 from roster.user.v1 import user_pb2, user_service_pb2
-from roster_user.domain.model import Change, State, User, UserFields
+from roster_user.domain.model import Change, EventType, State, User, UserFields
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -25,8 +25,8 @@ def timestamp(moment: datetime) -> timestamp_pb2.Timestamp:
     )
 
 
-def user_to_proto(user: User) -> user_pb2.User:
-    """The wire form of a stored user."""
+def user_to_proto(user: User, purge_after: timedelta | None = None) -> user_pb2.User:
+    """The wire form of a stored user; `purge_after` sets a deleted user's expire_time."""
     message = user_pb2.User(
         name=user.name,
         uid=user.uid,
@@ -41,6 +41,8 @@ def user_to_proto(user: User) -> user_pb2.User:
     )
     if user.delete_time is not None:
         message.delete_time.CopyFrom(timestamp(user.delete_time))
+        if purge_after is not None:
+            message.expire_time.CopyFrom(timestamp(user.delete_time + purge_after))
     return message
 
 
@@ -57,12 +59,18 @@ def fields_from_proto(message: user_pb2.User) -> UserFields:
     )
 
 
-def change_to_proto(change: Change) -> user_service_pb2.WatchUsersResponse:
-    """One change as a WatchUsers event."""
+def change_to_proto(
+    change: Change, purge_after: timedelta | None = None
+) -> user_service_pb2.WatchUsersResponse:
+    """One change as a WatchUsers event; a purge names the user and nothing more."""
+    if change.event_type is EventType.PURGED:
+        user = user_pb2.User(name=change.user.name, uid=change.user.uid)
+    else:
+        user = user_to_proto(change.user, purge_after)
     return user_service_pb2.WatchUsersResponse(
         revision=change.revision,
         event_type=user_service_pb2.WatchUsersResponse.EventType.ValueType(int(change.event_type)),
-        user=user_to_proto(change.user),
+        user=user,
         commit_time=timestamp(change.commit_time),
     )
 
@@ -77,7 +85,10 @@ class ChangeEvents:
     revisions each round, so those responses are shared the same way.
     """
 
-    def __init__(self, window: int = 1024, runs: int = 64) -> None:
+    def __init__(
+        self, window: int = 1024, runs: int = 64, purge_after: timedelta | None = None
+    ) -> None:
+        self._purge_after = purge_after
         self._window = window
         self._runs = runs
         self._events: dict[int, user_service_pb2.WatchUsersResponse] = {}
@@ -87,7 +98,7 @@ class ChangeEvents:
         """The event for `change` (shared: never modify it)."""
         event = self._events.get(change.revision)
         if event is None:
-            event = self._events[change.revision] = change_to_proto(change)
+            event = self._events[change.revision] = change_to_proto(change, self._purge_after)
             if len(self._events) > self._window:
                 del self._events[next(iter(self._events))]  # the oldest revision
         return event

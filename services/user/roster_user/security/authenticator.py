@@ -20,7 +20,7 @@ from roster_user.api.errors import to_status
 from roster_user.config import Settings
 from roster_user.domain.errors import DomainError, PermissionDenied, Unauthenticated
 from roster_user.security.jwks import KeySet, KeySetError
-from roster_user.security.principal import SUBJECT, Principal
+from roster_user.security.principal import SCOPES, SUBJECT, Principal
 from roster_user.security.scopes import is_open, required_scope
 from roster_user.security.tokens import Refused, TokenVerifier
 
@@ -84,10 +84,12 @@ class Authenticator:
             except DomainError as error:
                 await _abort(context, error)
             token = SUBJECT.set(principal.subject)
+            scopes = SCOPES.set(principal.scopes)
             _on_span(principal)
             try:
                 return await behavior(request, context)
             finally:
+                SCOPES.reset(scopes)
                 SUBJECT.reset(token)
 
         return run
@@ -152,6 +154,7 @@ def _until(
     async def run(request: Any, context: Context) -> AsyncIterator[Any]:
         # grpc.aio serves each call in a task of its own: the value ends with the call.
         SUBJECT.set(principal.subject)
+        SCOPES.set(principal.scopes)
         _on_span(principal)
         stream = aiter(behavior(request, context))
         while True:
