@@ -196,7 +196,7 @@ async def test_a_deleted_user_is_purged_once_its_retention_ends_and_the_purge_is
 
             await until(purged, "the expired user to be purged")
             # The sweep logs once its transaction is committed, which readers may see first.
-            await until(audits, "the purge's audit line")
+            await until(lambda: bool(audits()), "the purge's audit line")
         assert await client.get_user(kept.name) == kept
     assert [(r.uid, r.reason, r.subject) for r in audits()] == [  # type: ignore[attr-defined]
         (deleted.uid, "expired", "roster-user/retention")
