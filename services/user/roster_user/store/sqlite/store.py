@@ -48,6 +48,7 @@ class SqliteStore:
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write")
         self._batcher: WriteBatcher[sqlite3.Connection] = WriteBatcher(self._run_batch, max_batch)
         self._connections = Connections(path, busy_timeout_s)
+        self._checkpoint_due = False  # a purge's checkpoint was blocked: the WAL may hold it
 
     # ---- connections -----------------------------------------------------
     def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -227,8 +228,10 @@ class SqliteStore:
             users = await self._write(
                 lambda conn: erasure.purge_expired(conn, deleted_before, limit, when)
             )
-            # Also catches up on a checkpoint an earlier purge found blocked.
-            await self._checkpoint()
+            # Also catches up on a checkpoint an earlier purge found blocked; with
+            # nothing to erase it is skipped (a TRUNCATE checkpoint holds writers back).
+            if users or self._checkpoint_due:
+                await self._checkpoint()
             return users
 
     async def forget_requests(self, created_before: datetime) -> int:
@@ -245,6 +248,7 @@ class SqliteStore:
             )
         except sqlite3.Error as exc:
             raise _unavailable(exc) from exc
+        self._checkpoint_due = not done
         if not done:
             log.warning(
                 "WAL checkpoint after a purge was blocked by readers; retried at the next sweep"
