@@ -147,6 +147,12 @@ func (c *Client) UndeleteUser(ctx context.Context, req *userv1.UndeleteUserReque
 	return unary(c, ctx, req, opts, c.stub.UndeleteUser)
 }
 
+// PurgeUser removes a soft-deleted user for good (any user with Force, which
+// needs the scope users.admin). The response holds the user's name and uid.
+func (c *Client) PurgeUser(ctx context.Context, req *userv1.PurgeUserRequest, opts ...grpc.CallOption) (*userv1.PurgeUserResponse, error) {
+	return unary(c, ctx, req, opts, c.stub.PurgeUser)
+}
+
 // WatchUsers opens the change feed. The default deadline does not apply:
 // a watch lasts until ctx is cancelled or the server ends it. The first
 // message is a bookmark.

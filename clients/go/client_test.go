@@ -32,6 +32,16 @@ type recordingServer struct {
 	deadlines []bool
 	getErrors []error // returned by successive GetUser calls, then success
 	getCalls  int
+	purges    []*userv1.PurgeUserRequest
+}
+
+func (s *recordingServer) PurgeUser(ctx context.Context, req *userv1.PurgeUserRequest) (*userv1.PurgeUserResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.purges = append(s.purges, req)
+	_, hasDeadline := ctx.Deadline()
+	s.deadlines = append(s.deadlines, hasDeadline)
+	return &userv1.PurgeUserResponse{Name: req.GetName(), Uid: "uid-1"}, nil
 }
 
 func (s *recordingServer) CreateUser(ctx context.Context, req *userv1.CreateUserRequest) (*userv1.CreateUserResponse, error) {
@@ -104,6 +114,22 @@ func TestACallWithoutADeadlineGetsTheDefaultOne(t *testing.T) {
 	}
 	if !srv.deadlines[0] {
 		t.Error("the server saw no deadline")
+	}
+}
+
+func TestPurgeUserSendsTheRequestAsGivenWithTheDefaultDeadline(t *testing.T) {
+	srv := &recordingServer{}
+	client := dial(t, serve(t, srv), roster.WithInsecure())
+	req := &userv1.PurgeUserRequest{Name: "users/a", Etag: "e1", Force: true}
+	resp, err := client.PurgeUser(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.GetName() != "users/a" || resp.GetUid() != "uid-1" {
+		t.Errorf("unexpected response %v", resp)
+	}
+	if !proto.Equal(srv.purges[0], req) || !srv.deadlines[0] {
+		t.Errorf("the server saw %v (deadline %v)", srv.purges[0], srv.deadlines[0])
 	}
 }
 

@@ -14,7 +14,7 @@ from tests.image import probe
 from tests.image.container import Container
 from tests.image.pod import Pod
 from tests.image.podman import container_pid, image_user
-from tests.waiting import until
+from tests.support.waiting import until
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING

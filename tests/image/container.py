@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 from tests.deploy.deploy_chart import Obj
 from tests.image.pod import Pod
 from tests.image.podman import podman, podman_binary, podman_env, published_address
-from tests.processes import ServerProcess
-from tests.waiting import until
+from tests.support.processes import ServerProcess
+from tests.support.waiting import until
 
 
 class Container:

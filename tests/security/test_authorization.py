@@ -12,6 +12,7 @@ import pytest
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
+from roster_client.errors import from_rpc_error
 from roster_user.lifecycle.health import SERVICE
 from roster_user.lifecycle.running import Running
 from roster_user.security.scopes import REQUIRED_SCOPES
@@ -46,6 +47,7 @@ CALLS: dict[str, Callable[[Stub, Metadata], Awaitable[Any]]] = {
     ),
     "DeleteUser": lambda s, m: s.DeleteUser(pb.DeleteUserRequest(name="users/x"), metadata=m),
     "UndeleteUser": lambda s, m: s.UndeleteUser(pb.UndeleteUserRequest(name="users/x"), metadata=m),
+    "PurgeUser": lambda s, m: s.PurgeUser(pb.PurgeUserRequest(name="users/x"), metadata=m),
 }
 READS = {"GetUser", "BatchGetUsers", "ListUsers", "WatchUsers"}
 SCOPES = {"no scope": "", "read": "users.read", "write": "users.write"}
@@ -128,3 +130,52 @@ async def test_an_unknown_method_tells_a_caller_without_a_token_only_that_it_is_
         missing = await errors.expect(probe)
     assert refused.code() == grpc.StatusCode.UNAUTHENTICATED
     assert missing.code() == grpc.StatusCode.UNIMPLEMENTED
+
+
+async def _purge(server: Running, token: str, name: str) -> pb.PurgeUserResponse:
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        stub = user_service_pb2_grpc.UserServiceStub(channel)
+        request = pb.PurgeUserRequest(name=name, force=True)
+        response: pb.PurgeUserResponse = await stub.PurgeUser(request, metadata=bearer(token))
+        return response
+
+
+async def _create_live_user(server: Running, token: str) -> str:
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        stub = user_service_pb2_grpc.UserServiceStub(channel)
+        await CALLS["CreateUser"](stub, bearer(token))
+    return "users/authz"
+
+
+async def test_a_forced_purge_without_the_admin_scope_is_denied_and_names_the_scope(
+    auth_server: Running, mint: Mint, errors: Errors
+) -> None:
+    writer = mint.token(subject="carol", scope="users.read users.write")
+    name = await _create_live_user(auth_server, writer)
+    error = await errors.expect(_purge(auth_server, writer, name))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert from_rpc_error(error).metadata == {"required_scope": "users.admin"}
+
+
+async def test_a_forced_purge_with_the_admin_scope_erases_a_live_user(
+    auth_server: Running, mint: Mint, errors: Errors
+) -> None:
+    writer = mint.token(subject="carol", scope="users.write")
+    name = await _create_live_user(auth_server, writer)
+    admin = mint.token(subject="dpo", scope="users.write users.admin")
+    purged = await _purge(auth_server, admin, name)
+    assert purged.name == name
+    async with grpc.aio.insecure_channel(auth_server.address) as channel:
+        stub = user_service_pb2_grpc.UserServiceStub(channel)
+        reader = bearer(mint.token(scope="users.read"))
+        missing = await errors.expect(stub.GetUser(pb.GetUserRequest(name=name), metadata=reader))
+    assert missing.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_the_admin_scope_alone_does_not_allow_purging(
+    auth_server: Running, mint: Mint, errors: Errors
+) -> None:
+    admin_only = mint.token(subject="dpo", scope="users.admin")
+    error = await errors.expect(_purge(auth_server, admin_only, "users/x"))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert from_rpc_error(error).metadata == {"required_scope": "users.write"}

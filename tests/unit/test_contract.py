@@ -33,6 +33,7 @@ def test_the_domains_field_rules_match_the_field_behaviour_annotations() -> None
         "create_time",
         "update_time",
         "delete_time",
+        "expire_time",
     } == field_behavior.OUTPUT_ONLY
 
 

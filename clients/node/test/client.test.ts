@@ -23,6 +23,7 @@ let server: LocalServer;
 let client: UserClient;
 let getAttempts = 0;
 const createRequestIds: string[] = [];
+const purges: { name: string; etag: string; force: boolean }[] = [];
 
 function unavailable(): ConnectError {
   return new ConnectError("store unreachable", Code.Unavailable);
@@ -65,6 +66,10 @@ before(async () => {
       }
       return { user: user(`users/${req.userId}`) };
     },
+    purgeUser(req) {
+      purges.push({ name: req.name, etag: req.etag, force: req.force });
+      return { name: req.name, uid: "uid-1" };
+    },
     listUsers() {
       throw new ConnectError("bad page_size", Code.InvalidArgument, undefined, [
         { desc: ErrorInfoSchema, value: { reason: "ERROR_REASON_INVALID_ARGUMENT", domain: "user.roster.dev" } },
@@ -91,6 +96,12 @@ test("a call that fails with UNAVAILABLE is retried until it succeeds", async ()
   const res = await client.getUser({ name: "users/flaky" });
   assert.equal(res.user?.name, "users/flaky");
   assert.equal(getAttempts, 3);
+});
+
+test("PurgeUser sends name, etag and force as given and returns the name and uid", async () => {
+  const res = await client.purgeUser({ name: "users/ann", etag: "e1", force: true });
+  assert.deepEqual([res.name, res.uid], ["users/ann", "uid-1"]);
+  assert.deepEqual(purges, [{ name: "users/ann", etag: "e1", force: true }]);
 });
 
 test("a call that stays UNAVAILABLE fails with a RosterError after maxAttempts", async () => {

@@ -199,6 +199,13 @@ class UserClient:
         request = pb.UndeleteUserRequest(name=name, etag=etag)
         return (await self._call(self._stub.UndeleteUser, request, timeout)).user
 
+    async def purge_user(
+        self, name: str, *, etag: str = "", force: bool = False, timeout: float | None = None
+    ) -> pb.PurgeUserResponse:
+        """PurgeUser: remove a soft-deleted user for good (any user with force)."""
+        request = pb.PurgeUserRequest(name=name, etag=etag, force=force)
+        return await self._call(self._stub.PurgeUser, request, timeout)
+
     async def watch_users(
         self,
         start_revision: int = 0,

@@ -93,6 +93,22 @@ class Settings:
     sqlite_readers: int = setting(
         "4", parse.positive_int, "SQLite reader threads (each with its own connection)"
     )
+    # ---- retention and erasure
+    purge_after_seconds: float = setting(
+        "2592000",
+        parse.seconds,
+        "soft-deleted users are purged for good this long after delete_time (0: never)",
+    )
+    idempotency_retention_seconds: float = setting(
+        "604800",
+        parse.seconds,
+        "CreateUser request ids (and the responses kept for retries) are forgotten after this",
+    )
+    retention_sweep_seconds: float = setting(
+        "60",
+        parse.seconds,
+        "how often one process purges expired users and forgets old request ids",
+    )
     # ---- observability (tracing: the standard OTEL_* variables, no flags)
     metrics_address: str = setting(
         "localhost:9464",

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
@@ -47,6 +48,7 @@ from roster_user.store.postgres.store import PostgresStore
 from roster_user.store.sqlite.store import SqliteStore
 from roster_user.users import retention
 from roster_user.users.directory import UserDirectory
+from roster_user.users.erasure import Cause, Erasure
 from roster_user.users.feed import ChangeFeed
 
 log = logging.getLogger(__name__)
@@ -112,10 +114,11 @@ async def build_server(
     directory = UserDirectory(
         store, PageTokens(await store.page_token_key()), on_write=feed.written
     )
+    erasure = _erasure(settings, store, observers.metrics, feed)
     in_flight = InFlight()
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     health_servicer = _add_services(
-        server, settings, security, observers, directory, feed, in_flight
+        server, settings, security, observers, directory, feed, erasure, in_flight
     )
     port = tls.bind(server, settings.listen_address, security.credentials)
     # The metrics endpoint starts before the gRPC server, so that a scrape works
@@ -124,9 +127,14 @@ async def build_server(
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
-    pruner = asyncio.create_task(
-        retention.prune_change_log(store, settings.watch_retention_events), name="prune"
-    )
+    background = [
+        asyncio.create_task(
+            retention.prune_change_log(store, settings.watch_retention_events), name="prune"
+        ),
+        asyncio.create_task(
+            retention.sweep(erasure, settings.retention_sweep_seconds), name="sweep"
+        ),
+    ]
     return Running(
         settings=settings,
         server=server,
@@ -135,7 +143,7 @@ async def build_server(
         feed=feed,
         probes=probes,
         in_flight=in_flight,
-        tasks=[pruner],
+        tasks=background,
         flushers=flushers,
         metrics_address=metrics_address,
         peers=peers,
@@ -177,11 +185,14 @@ def _add_services(
     observers: _Observers,
     directory: UserDirectory,
     feed: ChangeFeed,
+    erasure: Erasure,
     in_flight: InFlight,
 ) -> HealthServicer:
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
-    servicer = UserServicer(directory, feed)
+    servicer = UserServicer(
+        directory, feed, erasure, purge_after=retention.purge_after(settings.purge_after_seconds)
+    )
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
@@ -244,6 +255,21 @@ def layers(
     if tracing is not None:
         chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
     return chain
+
+
+def _erasure(settings: Settings, store: UserStore, metrics: Metrics, feed: ChangeFeed) -> Erasure:
+    """Purging and idempotency expiry as the settings ask, counted by cause."""
+
+    def count(cause: Cause) -> None:
+        metrics.purged.labels(str(cause)).inc()
+
+    return Erasure(
+        store,
+        purge_after=retention.purge_after(settings.purge_after_seconds),
+        keep_requests=timedelta(seconds=settings.idempotency_retention_seconds),
+        on_write=feed.written,
+        on_purge=count,
+    )
 
 
 async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int:

@@ -59,6 +59,10 @@
   value: {{ .Values.shutdown.drainSeconds | quote }}
 - name: ROSTER_SHUTDOWN_GRACE_SECONDS
   value: {{ .Values.shutdown.graceSeconds | quote }}
+- name: ROSTER_PURGE_AFTER_SECONDS
+  value: {{ .Values.retention.purgeAfterSeconds | int64 | toString | quote }}
+- name: ROSTER_IDEMPOTENCY_RETENTION_SECONDS
+  value: {{ .Values.retention.idempotencySeconds | int64 | toString | quote }}
 {{- if .Values.server.workersFromCpuLimit }}
 # One worker per CPU of the limit, rounded up.
 - name: ROSTER_WORKERS

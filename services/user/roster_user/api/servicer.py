@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import grpc
 
+from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import field_behavior
 from roster_user.api.convert import ChangeEvents, bookmark, fields_from_proto, user_to_proto
 from roster_user.domain.errors import FieldViolation, InvalidArgument
-from roster_user.domain.model import Change
+from roster_user.domain.model import Change, User
+from roster_user.pipeline.errors import PermissionDenied
+from roster_user.security.principal import SUBJECT, granted
+from roster_user.security.scopes import ADMIN
 from roster_user.users.directory import UserDirectory
+from roster_user.users.erasure import Erasure
 from roster_user.users.feed import ChangeFeed
 from roster_user.users.watching import Bookmark, watch
 
@@ -26,21 +31,34 @@ MAX_CHANGES_PER_RESPONSE = 1000
 class UserServicer(user_service_pb2_grpc.UserServiceServicer):
     """Translates each RPC to a directory call and the result back to its response."""
 
-    def __init__(self, users: UserDirectory, feed: ChangeFeed) -> None:
+    def __init__(
+        self,
+        users: UserDirectory,
+        feed: ChangeFeed,
+        erasure: Erasure,
+        *,
+        purge_after: timedelta | None = None,
+    ) -> None:
         self._users = users
         self._feed = feed
-        self._events = ChangeEvents()
+        self._erasure = erasure
+        self._purge_after = purge_after
+        self._events = ChangeEvents(purge_after=purge_after)
+
+    def _proto(self, user: User) -> user_pb2.User:
+        """The wire form of `user`, with expire_time when the server purges deleted users."""
+        return user_to_proto(user, self._purge_after)
 
     async def GetUser(self, request: pb.GetUserRequest, context: Context) -> pb.GetUserResponse:
         """Read one user."""
-        return pb.GetUserResponse(user=user_to_proto(await self._users.get(request.name)))
+        return pb.GetUserResponse(user=self._proto(await self._users.get(request.name)))
 
     async def BatchGetUsers(
         self, request: pb.BatchGetUsersRequest, context: Context
     ) -> pb.BatchGetUsersResponse:
         """Read several users, all or nothing."""
         users = await self._users.batch_get(list(request.names))
-        return pb.BatchGetUsersResponse(users=[user_to_proto(user) for user in users])
+        return pb.BatchGetUsersResponse(users=[self._proto(user) for user in users])
 
     async def ListUsers(
         self, request: pb.ListUsersRequest, context: Context
@@ -54,7 +72,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
             show_deleted=request.show_deleted,
         )
         return pb.ListUsersResponse(
-            users=[user_to_proto(user) for user in page.users], next_page_token=page.next_page_token
+            users=[self._proto(user) for user in page.users], next_page_token=page.next_page_token
         )
 
     async def CreateUser(
@@ -66,7 +84,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         user = await self._users.create(
             fields_from_proto(request.user), user_id=request.user_id, request_id=request.request_id
         )
-        return pb.CreateUserResponse(user=user_to_proto(user))
+        return pb.CreateUserResponse(user=self._proto(user))
 
     async def UpdateUser(
         self, request: pb.UpdateUserRequest, context: Context
@@ -78,7 +96,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         user = await self._users.update(
             request.user.name, fields_from_proto(request.user), paths, request.user.etag
         )
-        return pb.UpdateUserResponse(user=user_to_proto(user))
+        return pb.UpdateUserResponse(user=self._proto(user))
 
     async def DeleteUser(
         self, request: pb.DeleteUserRequest, context: Context
@@ -87,14 +105,30 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         user = await self._users.delete(
             request.name, etag=request.etag, allow_missing=request.allow_missing
         )
-        return pb.DeleteUserResponse(user=None if user is None else user_to_proto(user))
+        return pb.DeleteUserResponse(user=None if user is None else self._proto(user))
 
     async def UndeleteUser(
         self, request: pb.UndeleteUserRequest, context: Context
     ) -> pb.UndeleteUserResponse:
         """Restore a soft-deleted user."""
         user = await self._users.undelete(request.name, etag=request.etag)
-        return pb.UndeleteUserResponse(user=user_to_proto(user))
+        return pb.UndeleteUserResponse(user=self._proto(user))
+
+    async def PurgeUser(
+        self, request: pb.PurgeUserRequest, context: Context
+    ) -> pb.PurgeUserResponse:
+        """Remove a user for good; force (a user not deleted) needs the admin scope."""
+        if request.force and not granted(ADMIN):
+            raise PermissionDenied(
+                f"purging with force needs the scope {ADMIN}", metadata={"required_scope": ADMIN}
+            )
+        user = await self._erasure.purge(
+            request.name,
+            etag=request.etag,
+            force=request.force,
+            subject=SUBJECT.get() or "anonymous",
+        )
+        return pb.PurgeUserResponse(name=user.name, uid=user.uid)
 
     async def WatchUsers(
         self, request: pb.WatchUsersRequest, context: Context

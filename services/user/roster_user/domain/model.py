@@ -26,6 +26,8 @@ class EventType(enum.IntEnum):
     UPDATED = 2
     DELETED = 3
     UNDELETED = 4
+    # 5 is the contract's EVENT_TYPE_BOOKMARK, which is never stored.
+    PURGED = 6
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -79,3 +81,12 @@ class Change:
     event_type: EventType
     user: User
     commit_time: datetime
+
+
+def without_personal_data(user: User) -> User:
+    """The user with every personal field cleared: all a purged user's change events keep.
+
+    The name and uid stay so that watchers can match the events to the user;
+    state, times and version are about the record, not the person.
+    """
+    return dataclasses.replace(user, email="", display_name="", labels={}, external_id="")

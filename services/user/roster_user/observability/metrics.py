@@ -70,6 +70,13 @@ class Metrics:
             registry=r,
         )
 
+        self.purged = Counter(
+            "roster_users_purged_total",
+            "Users purged for good, by cause (request, forced, expired).",
+            ("cause",),
+            registry=r,
+        )
+
     def watch_streams_from(self, count: Callable[[], int]) -> None:
         """Read the open watch stream count at scrape time."""
         self.watch_streams.set_function(lambda: float(count()))

@@ -21,7 +21,7 @@ from roster_user.domain.errors import DomainError
 from roster_user.pipeline.calls import Call, Context, abort, around
 from roster_user.pipeline.errors import PermissionDenied, Unauthenticated
 from roster_user.security.authenticator import Authenticator, Denied
-from roster_user.security.principal import SUBJECT, Principal
+from roster_user.security.principal import SCOPES, SUBJECT, Principal
 from roster_user.security.scopes import is_open
 from roster_user.security.tokens import Refused
 
@@ -71,10 +71,12 @@ class Authentication:
         async def admitted(request: Any, context: Context) -> AsyncIterator[Call]:
             principal = await self._admit(method, context)
             token = SUBJECT.set(principal.subject)
+            scopes = SCOPES.set(principal.scopes)
             _on_span(principal)
             try:
                 yield Call(request, context)
             finally:
+                SCOPES.reset(scopes)
                 SUBJECT.reset(token)
 
         return admitted
@@ -85,6 +87,7 @@ class Authentication:
             principal = await self._admit(method, context)
             # grpc.aio serves each call in a task of its own: the value ends with the call.
             SUBJECT.set(principal.subject)
+            SCOPES.set(principal.scopes)
             _on_span(principal)
             ends = self._authenticator.expiry(principal)
 

@@ -10,6 +10,9 @@ from roster_user.lifecycle.health import SERVICE
 
 READ = "users.read"
 WRITE = "users.write"
+# Needed, besides the method's scope, for what only administrators may do: a
+# forced PurgeUser (erasing a user that is not soft-deleted).
+ADMIN = "users.admin"
 
 # Probes and contract discovery must work without credentials (kubelet, grpcurl);
 # reflection is turned off with ROSTER_REFLECTION=false when it should not be public.
@@ -25,6 +28,7 @@ _BY_NAME = {
     "UpdateUser": WRITE,
     "DeleteUser": WRITE,
     "UndeleteUser": WRITE,
+    "PurgeUser": WRITE,  # with force, ADMIN as well (checked by the servicer)
 }
 REQUIRED_SCOPES = {f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from roster_user.domain.model import Change, EventType, User
@@ -12,6 +13,9 @@ from roster_user.domain.query import Cursor, UserQuery
 # A change computed inside the write transaction from the user as committed;
 # it may raise a DomainError to refuse (stale etag, deleted user...).
 Mutation = Callable[[User], tuple[User, EventType]]
+# Decides inside the purge transaction, from the user as committed, whether it
+# may be purged; it raises a DomainError to refuse (not deleted, stale etag...).
+PurgeCheck = Callable[[User], None]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,3 +71,24 @@ class UserStore(Protocol):
 
     async def prune_changes(self, keep: int) -> None:
         """Forget all but the newest `keep` changes."""
+
+    async def purge(self, user_id: str, check: PurgeCheck, when: datetime) -> User:
+        """Remove a user for good, atomically, and return it as it was.
+
+        The user's row goes; its change events keep their revisions but lose
+        every personal field; its idempotency records keep only the request id
+        (a retry must not create the user again); a PURGED change is recorded
+        at `when`. Nothing of the person stays readable in the database files.
+        """
+
+    async def purge_expired(
+        self, deleted_before: datetime, limit: int, when: datetime
+    ) -> list[User] | None:
+        """Purge up to `limit` users soft-deleted before `deleted_before`, oldest first.
+
+        Returns the users purged, or None when another process holds the
+        sweep lock (one process at a time sweeps a database).
+        """
+
+    async def forget_requests(self, created_before: datetime) -> int:
+        """Delete the idempotency records created before `created_before`; how many went."""

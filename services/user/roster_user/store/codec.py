@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from roster_user.domain.model import Change, EventType, State, User
+from roster_user.domain.model import Change, EventType, State, User, without_personal_data
 from roster_user.domain.query import Cursor, SortKey
 from roster_user.domain.rules import email_key
 
@@ -78,6 +78,11 @@ def snapshot(user: User) -> str:
 def from_snapshot(text: str) -> User:
     """The user a snapshot recorded."""
     return user_from_row(json.loads(text))
+
+
+def scrubbed(text: str) -> str:
+    """A snapshot with every personal field cleared (for a purged user's change events)."""
+    return snapshot(without_personal_data(from_snapshot(text)))
 
 
 def change_from_row(row: Mapping[str, Any] | Any) -> Change:

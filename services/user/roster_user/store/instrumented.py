@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from opentelemetry import trace
@@ -11,7 +12,7 @@ from prometheus_client import Histogram
 
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, UserQuery
-from roster_user.store.base import IdempotencyKey, Mutation, UserStore
+from roster_user.store.base import IdempotencyKey, Mutation, PurgeCheck, UserStore
 
 T = TypeVar("T")
 
@@ -28,6 +29,9 @@ STATEMENTS = {
     "revision_bounds": ("SELECT", "changes"),
     "prune_changes": ("DELETE", "changes"),
     "check": ("SELECT", "schema_migrations"),
+    "purge": ("DELETE", "users"),
+    "purge_expired": ("DELETE", "users"),
+    "forget_requests": ("DELETE", "request_ids"),
 }
 
 
@@ -125,3 +129,18 @@ class InstrumentedStore:
     async def prune_changes(self, keep: int) -> None:
         """Forget all but the newest `keep` changes."""
         await self._observe("prune_changes", self._store.prune_changes(keep))
+
+    async def purge(self, user_id: str, check: PurgeCheck, when: datetime) -> User:
+        """Remove a user for good and scrub its personal data."""
+        return await self._observe("purge", self._store.purge(user_id, check, when))
+
+    async def purge_expired(
+        self, deleted_before: datetime, limit: int, when: datetime
+    ) -> list[User] | None:
+        """Purge up to `limit` users soft-deleted before `deleted_before`."""
+        call = self._store.purge_expired(deleted_before, limit, when)
+        return await self._observe("purge_expired", call)
+
+    async def forget_requests(self, created_before: datetime) -> int:
+        """Delete idempotency records created before `created_before`."""
+        return await self._observe("forget_requests", self._store.forget_requests(created_before))

@@ -89,6 +89,12 @@ const (
 	// the server's ceiling for one call, which applies when the caller set no
 	// deadline or a longer one; the metadata key `max_seconds` gives it.
 	ErrorReason_ERROR_REASON_DEADLINE_EXCEEDED ErrorReason = 19
+	// ERROR_REASON_USER_NOT_DELETED (FAILED_PRECONDITION): PurgeUser named a
+	// user that is not soft-deleted; delete it first, or purge with `force`.
+	ErrorReason_ERROR_REASON_USER_NOT_DELETED ErrorReason = 20
+	// ERROR_REASON_REQUEST_ID_PURGED (INVALID_ARGUMENT): the request_id created
+	// a user that has since been purged; its response is no longer kept.
+	ErrorReason_ERROR_REASON_REQUEST_ID_PURGED ErrorReason = 21
 )
 
 // Enum value maps for ErrorReason.
@@ -114,6 +120,8 @@ var (
 		17: "ERROR_REASON_UNAUTHENTICATED",
 		18: "ERROR_REASON_PERMISSION_DENIED",
 		19: "ERROR_REASON_DEADLINE_EXCEEDED",
+		20: "ERROR_REASON_USER_NOT_DELETED",
+		21: "ERROR_REASON_REQUEST_ID_PURGED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":           0,
@@ -136,6 +144,8 @@ var (
 		"ERROR_REASON_UNAUTHENTICATED":       17,
 		"ERROR_REASON_PERMISSION_DENIED":     18,
 		"ERROR_REASON_DEADLINE_EXCEEDED":     19,
+		"ERROR_REASON_USER_NOT_DELETED":      20,
+		"ERROR_REASON_REQUEST_ID_PURGED":     21,
 	}
 )
 
@@ -170,7 +180,7 @@ var File_roster_user_v1_error_reason_proto protoreflect.FileDescriptor
 
 const file_roster_user_v1_error_reason_proto_rawDesc = "" +
 	"\n" +
-	"!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\xc3\x05\n" +
+	"!roster/user/v1/error_reason.proto\x12\x0eroster.user.v1*\x8a\x06\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dERROR_REASON_INVALID_ARGUMENT\x10\x01\x12$\n" +
@@ -192,7 +202,9 @@ const file_roster_user_v1_error_reason_proto_rawDesc = "" +
 	"\x15ERROR_REASON_INTERNAL\x10\x10\x12 \n" +
 	"\x1cERROR_REASON_UNAUTHENTICATED\x10\x11\x12\"\n" +
 	"\x1eERROR_REASON_PERMISSION_DENIED\x10\x12\x12\"\n" +
-	"\x1eERROR_REASON_DEADLINE_EXCEEDED\x10\x13BQ\n" +
+	"\x1eERROR_REASON_DEADLINE_EXCEEDED\x10\x13\x12!\n" +
+	"\x1dERROR_REASON_USER_NOT_DELETED\x10\x14\x12\"\n" +
+	"\x1eERROR_REASON_REQUEST_ID_PURGED\x10\x15BQ\n" +
 	"\x12dev.roster.user.v1B\x10ErrorReasonProtoP\x01Z'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3"
 
 var (

@@ -82,7 +82,8 @@ type User struct {
 	// name is the resource name, `users/{user}`, where `{user}` is the
 	// `user_id` given at creation or, when none was given, the `uid`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// uid is a server-assigned UUID that is never reused, even after deletion.
+	// uid is a server-assigned UUID that is never reused, even after deletion
+	// or purging.
 	Uid string `protobuf:"bytes,2,opt,name=uid,proto3" json:"uid,omitempty"`
 	// email is the user's address; unique among all users, ignoring case
 	// (soft-deleted users keep theirs until they are purged).
@@ -107,7 +108,11 @@ type User struct {
 	// external_id is the user's identifier in the caller's own system (for
 	// example an HR number), at most 128 characters; it can be set only at
 	// creation.
-	ExternalId    string `protobuf:"bytes,11,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
+	ExternalId string `protobuf:"bytes,11,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
+	// expire_time is set while the user is soft-deleted: when the server will
+	// purge the user for good (delete_time plus the server's retention period).
+	// Unset when the server purges nothing on its own.
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -219,11 +224,18 @@ func (x *User) GetExternalId() string {
 	return ""
 }
 
+func (x *User) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
 var File_roster_user_v1_user_proto protoreflect.FileDescriptor
 
 const file_roster_user_v1_user_proto_rawDesc = "" +
 	"\n" +
-	"\x19roster/user/v1/user.proto\x12\x0eroster.user.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb2\x05\n" +
+	"\x19roster/user/v1/user.proto\x12\x0eroster.user.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf5\x05\n" +
 	"\x04User\x12\x18\n" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12\x16\n" +
 	"\x03uid\x18\x02 \x01(\tB\x04\xe2A\x01\x03R\x03uid\x12\x1a\n" +
@@ -240,7 +252,9 @@ const file_roster_user_v1_user_proto_rawDesc = "" +
 	"\x04etag\x18\n" +
 	" \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12%\n" +
 	"\vexternal_id\x18\v \x01(\tB\x04\xe2A\x01\x05R\n" +
-	"externalId\x1a9\n" +
+	"externalId\x12A\n" +
+	"\vexpire_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x03R\n" +
+	"expireTime\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"E\n" +
@@ -277,11 +291,12 @@ var file_roster_user_v1_user_proto_depIdxs = []int32{
 	3, // 2: roster.user.v1.User.create_time:type_name -> google.protobuf.Timestamp
 	3, // 3: roster.user.v1.User.update_time:type_name -> google.protobuf.Timestamp
 	3, // 4: roster.user.v1.User.delete_time:type_name -> google.protobuf.Timestamp
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	3, // 5: roster.user.v1.User.expire_time:type_name -> google.protobuf.Timestamp
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_roster_user_v1_user_proto_init() }

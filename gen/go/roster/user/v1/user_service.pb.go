@@ -42,6 +42,10 @@ const (
 	// stream has reached, once when the stream opens and again after a
 	// quiet period, so a caller always has a position to resume from.
 	WatchUsersResponse_EVENT_TYPE_BOOKMARK WatchUsersResponse_EventType = 5
+	// EVENT_TYPE_PURGED means the user was removed for good; the event's
+	// user carries only name and uid, and earlier events of that user no
+	// longer carry its personal fields.
+	WatchUsersResponse_EVENT_TYPE_PURGED WatchUsersResponse_EventType = 6
 )
 
 // Enum value maps for WatchUsersResponse_EventType.
@@ -53,6 +57,7 @@ var (
 		3: "EVENT_TYPE_DELETED",
 		4: "EVENT_TYPE_UNDELETED",
 		5: "EVENT_TYPE_BOOKMARK",
+		6: "EVENT_TYPE_PURGED",
 	}
 	WatchUsersResponse_EventType_value = map[string]int32{
 		"EVENT_TYPE_UNSPECIFIED": 0,
@@ -61,6 +66,7 @@ var (
 		"EVENT_TYPE_DELETED":     3,
 		"EVENT_TYPE_UNDELETED":   4,
 		"EVENT_TYPE_BOOKMARK":    5,
+		"EVENT_TYPE_PURGED":      6,
 	}
 )
 
@@ -88,7 +94,7 @@ func (x WatchUsersResponse_EventType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WatchUsersResponse_EventType.Descriptor instead.
 func (WatchUsersResponse_EventType) EnumDescriptor() ([]byte, []int) {
-	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{15, 0}
+	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{17, 0}
 }
 
 // GetUserRequest names the user to read.
@@ -850,6 +856,126 @@ func (x *UndeleteUserResponse) GetUser() *User {
 	return nil
 }
 
+// PurgeUserRequest names the user to remove for good.
+type PurgeUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is the user's resource name, `users/{user}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// etag, when set, must match the user's current etag.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// force purges a user that is not soft-deleted (an erasure request); it
+	// needs the scope `users.admin`.
+	Force         bool `protobuf:"varint,3,opt,name=force,proto3" json:"force,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeUserRequest) Reset() {
+	*x = PurgeUserRequest{}
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeUserRequest) ProtoMessage() {}
+
+func (x *PurgeUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeUserRequest.ProtoReflect.Descriptor instead.
+func (*PurgeUserRequest) Descriptor() ([]byte, []int) {
+	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PurgeUserRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PurgeUserRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *PurgeUserRequest) GetForce() bool {
+	if x != nil {
+		return x.Force
+	}
+	return false
+}
+
+// PurgeUserResponse says which user was purged, without personal data.
+type PurgeUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is the resource name the user had.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// uid is the uid the user had; it is never given to another user.
+	Uid           string `protobuf:"bytes,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PurgeUserResponse) Reset() {
+	*x = PurgeUserResponse{}
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PurgeUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PurgeUserResponse) ProtoMessage() {}
+
+func (x *PurgeUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PurgeUserResponse.ProtoReflect.Descriptor instead.
+func (*PurgeUserResponse) Descriptor() ([]byte, []int) {
+	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *PurgeUserResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PurgeUserResponse) GetUid() string {
+	if x != nil {
+		return x.Uid
+	}
+	return ""
+}
+
 // WatchUsersRequest says where the change feed starts.
 type WatchUsersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -870,7 +996,7 @@ type WatchUsersRequest struct {
 
 func (x *WatchUsersRequest) Reset() {
 	*x = WatchUsersRequest{}
-	mi := &file_roster_user_v1_user_service_proto_msgTypes[14]
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -882,7 +1008,7 @@ func (x *WatchUsersRequest) String() string {
 func (*WatchUsersRequest) ProtoMessage() {}
 
 func (x *WatchUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_roster_user_v1_user_service_proto_msgTypes[14]
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -895,7 +1021,7 @@ func (x *WatchUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchUsersRequest.ProtoReflect.Descriptor instead.
 func (*WatchUsersRequest) Descriptor() ([]byte, []int) {
-	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{14}
+	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WatchUsersRequest) GetStartRevision() int64 {
@@ -921,7 +1047,9 @@ type WatchUsersResponse struct {
 	Revision int64 `protobuf:"varint,1,opt,name=revision,proto3" json:"revision,omitempty"`
 	// event_type says what happened.
 	EventType WatchUsersResponse_EventType `protobuf:"varint,2,opt,name=event_type,json=eventType,proto3,enum=roster.user.v1.WatchUsersResponse_EventType" json:"event_type,omitempty"`
-	// user is the user as it was right after the change; unset for bookmarks.
+	// user is the user as it was right after the change; unset for bookmarks;
+	// only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+	// have email, display_name, labels and external_id cleared.
 	User *User `protobuf:"bytes,3,opt,name=user,proto3" json:"user,omitempty"`
 	// commit_time is when the change was committed; unset for bookmarks.
 	CommitTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=commit_time,json=commitTime,proto3" json:"commit_time,omitempty"`
@@ -936,7 +1064,7 @@ type WatchUsersResponse struct {
 
 func (x *WatchUsersResponse) Reset() {
 	*x = WatchUsersResponse{}
-	mi := &file_roster_user_v1_user_service_proto_msgTypes[15]
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -948,7 +1076,7 @@ func (x *WatchUsersResponse) String() string {
 func (*WatchUsersResponse) ProtoMessage() {}
 
 func (x *WatchUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_roster_user_v1_user_service_proto_msgTypes[15]
+	mi := &file_roster_user_v1_user_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -961,7 +1089,7 @@ func (x *WatchUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchUsersResponse.ProtoReflect.Descriptor instead.
 func (*WatchUsersResponse) Descriptor() ([]byte, []int) {
-	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{15}
+	return file_roster_user_v1_user_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WatchUsersResponse) GetRevision() int64 {
@@ -1049,10 +1177,18 @@ const file_roster_user_v1_user_service_proto_rawDesc = "" +
 	"\x0froster.dev/UserR\x04name\x12\x18\n" +
 	"\x04etag\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"@\n" +
 	"\x14UndeleteUserResponse\x12(\n" +
-	"\x04user\x18\x01 \x01(\v2\x14.roster.user.v1.UserR\x04user\"\x7f\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.roster.user.v1.UserR\x04user\"v\n" +
+	"\x10PurgeUserRequest\x12,\n" +
+	"\x04name\x18\x01 \x01(\tB\x18\xe2A\x01\x02\xfaA\x11\n" +
+	"\x0froster.dev/UserR\x04name\x12\x18\n" +
+	"\x04etag\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12\x1a\n" +
+	"\x05force\x18\x03 \x01(\bB\x04\xe2A\x01\x01R\x05force\"9\n" +
+	"\x11PurgeUserResponse\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\tR\x03uid\"\x7f\n" +
 	"\x11WatchUsersRequest\x12+\n" +
 	"\x0estart_revision\x18\x01 \x01(\x03B\x04\xe2A\x01\x01R\rstartRevision\x12=\n" +
-	"\x18max_changes_per_response\x18\x02 \x01(\x05B\x04\xe2A\x01\x01R\x15maxChangesPerResponse\"\xc7\x03\n" +
+	"\x18max_changes_per_response\x18\x02 \x01(\x05B\x04\xe2A\x01\x01R\x15maxChangesPerResponse\"\xde\x03\n" +
 	"\x12WatchUsersResponse\x12\x1a\n" +
 	"\brevision\x18\x01 \x01(\x03R\brevision\x12K\n" +
 	"\n" +
@@ -1060,14 +1196,15 @@ const file_roster_user_v1_user_service_proto_rawDesc = "" +
 	"\x04user\x18\x03 \x01(\v2\x14.roster.user.v1.UserR\x04user\x12;\n" +
 	"\vcommit_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"commitTime\x12<\n" +
-	"\achanges\x18\x05 \x03(\v2\".roster.user.v1.WatchUsersResponseR\achanges\"\xa2\x01\n" +
+	"\achanges\x18\x05 \x03(\v2\".roster.user.v1.WatchUsersResponseR\achanges\"\xb9\x01\n" +
 	"\tEventType\x12\x1a\n" +
 	"\x16EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_TYPE_CREATED\x10\x01\x12\x16\n" +
 	"\x12EVENT_TYPE_UPDATED\x10\x02\x12\x16\n" +
 	"\x12EVENT_TYPE_DELETED\x10\x03\x12\x18\n" +
 	"\x14EVENT_TYPE_UNDELETED\x10\x04\x12\x17\n" +
-	"\x13EVENT_TYPE_BOOKMARK\x10\x052\xba\x05\n" +
+	"\x13EVENT_TYPE_BOOKMARK\x10\x05\x12\x15\n" +
+	"\x11EVENT_TYPE_PURGED\x10\x062\x8c\x06\n" +
 	"\vUserService\x12J\n" +
 	"\aGetUser\x12\x1e.roster.user.v1.GetUserRequest\x1a\x1f.roster.user.v1.GetUserResponse\x12\\\n" +
 	"\rBatchGetUsers\x12$.roster.user.v1.BatchGetUsersRequest\x1a%.roster.user.v1.BatchGetUsersResponse\x12P\n" +
@@ -1078,7 +1215,8 @@ const file_roster_user_v1_user_service_proto_rawDesc = "" +
 	"UpdateUser\x12!.roster.user.v1.UpdateUserRequest\x1a\".roster.user.v1.UpdateUserResponse\x12S\n" +
 	"\n" +
 	"DeleteUser\x12!.roster.user.v1.DeleteUserRequest\x1a\".roster.user.v1.DeleteUserResponse\x12Y\n" +
-	"\fUndeleteUser\x12#.roster.user.v1.UndeleteUserRequest\x1a$.roster.user.v1.UndeleteUserResponse\x12U\n" +
+	"\fUndeleteUser\x12#.roster.user.v1.UndeleteUserRequest\x1a$.roster.user.v1.UndeleteUserResponse\x12P\n" +
+	"\tPurgeUser\x12 .roster.user.v1.PurgeUserRequest\x1a!.roster.user.v1.PurgeUserResponse\x12U\n" +
 	"\n" +
 	"WatchUsers\x12!.roster.user.v1.WatchUsersRequest\x1a\".roster.user.v1.WatchUsersResponse0\x01BQ\n" +
 	"\x12dev.roster.user.v1B\x10UserServiceProtoP\x01Z'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3"
@@ -1096,7 +1234,7 @@ func file_roster_user_v1_user_service_proto_rawDescGZIP() []byte {
 }
 
 var file_roster_user_v1_user_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_roster_user_v1_user_service_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_roster_user_v1_user_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_roster_user_v1_user_service_proto_goTypes = []any{
 	(WatchUsersResponse_EventType)(0), // 0: roster.user.v1.WatchUsersResponse.EventType
 	(*GetUserRequest)(nil),            // 1: roster.user.v1.GetUserRequest
@@ -1113,27 +1251,29 @@ var file_roster_user_v1_user_service_proto_goTypes = []any{
 	(*DeleteUserResponse)(nil),        // 12: roster.user.v1.DeleteUserResponse
 	(*UndeleteUserRequest)(nil),       // 13: roster.user.v1.UndeleteUserRequest
 	(*UndeleteUserResponse)(nil),      // 14: roster.user.v1.UndeleteUserResponse
-	(*WatchUsersRequest)(nil),         // 15: roster.user.v1.WatchUsersRequest
-	(*WatchUsersResponse)(nil),        // 16: roster.user.v1.WatchUsersResponse
-	(*User)(nil),                      // 17: roster.user.v1.User
-	(*fieldmaskpb.FieldMask)(nil),     // 18: google.protobuf.FieldMask
-	(*timestamppb.Timestamp)(nil),     // 19: google.protobuf.Timestamp
+	(*PurgeUserRequest)(nil),          // 15: roster.user.v1.PurgeUserRequest
+	(*PurgeUserResponse)(nil),         // 16: roster.user.v1.PurgeUserResponse
+	(*WatchUsersRequest)(nil),         // 17: roster.user.v1.WatchUsersRequest
+	(*WatchUsersResponse)(nil),        // 18: roster.user.v1.WatchUsersResponse
+	(*User)(nil),                      // 19: roster.user.v1.User
+	(*fieldmaskpb.FieldMask)(nil),     // 20: google.protobuf.FieldMask
+	(*timestamppb.Timestamp)(nil),     // 21: google.protobuf.Timestamp
 }
 var file_roster_user_v1_user_service_proto_depIdxs = []int32{
-	17, // 0: roster.user.v1.GetUserResponse.user:type_name -> roster.user.v1.User
-	17, // 1: roster.user.v1.BatchGetUsersResponse.users:type_name -> roster.user.v1.User
-	17, // 2: roster.user.v1.ListUsersResponse.users:type_name -> roster.user.v1.User
-	17, // 3: roster.user.v1.CreateUserRequest.user:type_name -> roster.user.v1.User
-	17, // 4: roster.user.v1.CreateUserResponse.user:type_name -> roster.user.v1.User
-	17, // 5: roster.user.v1.UpdateUserRequest.user:type_name -> roster.user.v1.User
-	18, // 6: roster.user.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	17, // 7: roster.user.v1.UpdateUserResponse.user:type_name -> roster.user.v1.User
-	17, // 8: roster.user.v1.DeleteUserResponse.user:type_name -> roster.user.v1.User
-	17, // 9: roster.user.v1.UndeleteUserResponse.user:type_name -> roster.user.v1.User
+	19, // 0: roster.user.v1.GetUserResponse.user:type_name -> roster.user.v1.User
+	19, // 1: roster.user.v1.BatchGetUsersResponse.users:type_name -> roster.user.v1.User
+	19, // 2: roster.user.v1.ListUsersResponse.users:type_name -> roster.user.v1.User
+	19, // 3: roster.user.v1.CreateUserRequest.user:type_name -> roster.user.v1.User
+	19, // 4: roster.user.v1.CreateUserResponse.user:type_name -> roster.user.v1.User
+	19, // 5: roster.user.v1.UpdateUserRequest.user:type_name -> roster.user.v1.User
+	20, // 6: roster.user.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	19, // 7: roster.user.v1.UpdateUserResponse.user:type_name -> roster.user.v1.User
+	19, // 8: roster.user.v1.DeleteUserResponse.user:type_name -> roster.user.v1.User
+	19, // 9: roster.user.v1.UndeleteUserResponse.user:type_name -> roster.user.v1.User
 	0,  // 10: roster.user.v1.WatchUsersResponse.event_type:type_name -> roster.user.v1.WatchUsersResponse.EventType
-	17, // 11: roster.user.v1.WatchUsersResponse.user:type_name -> roster.user.v1.User
-	19, // 12: roster.user.v1.WatchUsersResponse.commit_time:type_name -> google.protobuf.Timestamp
-	16, // 13: roster.user.v1.WatchUsersResponse.changes:type_name -> roster.user.v1.WatchUsersResponse
+	19, // 11: roster.user.v1.WatchUsersResponse.user:type_name -> roster.user.v1.User
+	21, // 12: roster.user.v1.WatchUsersResponse.commit_time:type_name -> google.protobuf.Timestamp
+	18, // 13: roster.user.v1.WatchUsersResponse.changes:type_name -> roster.user.v1.WatchUsersResponse
 	1,  // 14: roster.user.v1.UserService.GetUser:input_type -> roster.user.v1.GetUserRequest
 	3,  // 15: roster.user.v1.UserService.BatchGetUsers:input_type -> roster.user.v1.BatchGetUsersRequest
 	5,  // 16: roster.user.v1.UserService.ListUsers:input_type -> roster.user.v1.ListUsersRequest
@@ -1141,17 +1281,19 @@ var file_roster_user_v1_user_service_proto_depIdxs = []int32{
 	9,  // 18: roster.user.v1.UserService.UpdateUser:input_type -> roster.user.v1.UpdateUserRequest
 	11, // 19: roster.user.v1.UserService.DeleteUser:input_type -> roster.user.v1.DeleteUserRequest
 	13, // 20: roster.user.v1.UserService.UndeleteUser:input_type -> roster.user.v1.UndeleteUserRequest
-	15, // 21: roster.user.v1.UserService.WatchUsers:input_type -> roster.user.v1.WatchUsersRequest
-	2,  // 22: roster.user.v1.UserService.GetUser:output_type -> roster.user.v1.GetUserResponse
-	4,  // 23: roster.user.v1.UserService.BatchGetUsers:output_type -> roster.user.v1.BatchGetUsersResponse
-	6,  // 24: roster.user.v1.UserService.ListUsers:output_type -> roster.user.v1.ListUsersResponse
-	8,  // 25: roster.user.v1.UserService.CreateUser:output_type -> roster.user.v1.CreateUserResponse
-	10, // 26: roster.user.v1.UserService.UpdateUser:output_type -> roster.user.v1.UpdateUserResponse
-	12, // 27: roster.user.v1.UserService.DeleteUser:output_type -> roster.user.v1.DeleteUserResponse
-	14, // 28: roster.user.v1.UserService.UndeleteUser:output_type -> roster.user.v1.UndeleteUserResponse
-	16, // 29: roster.user.v1.UserService.WatchUsers:output_type -> roster.user.v1.WatchUsersResponse
-	22, // [22:30] is the sub-list for method output_type
-	14, // [14:22] is the sub-list for method input_type
+	15, // 21: roster.user.v1.UserService.PurgeUser:input_type -> roster.user.v1.PurgeUserRequest
+	17, // 22: roster.user.v1.UserService.WatchUsers:input_type -> roster.user.v1.WatchUsersRequest
+	2,  // 23: roster.user.v1.UserService.GetUser:output_type -> roster.user.v1.GetUserResponse
+	4,  // 24: roster.user.v1.UserService.BatchGetUsers:output_type -> roster.user.v1.BatchGetUsersResponse
+	6,  // 25: roster.user.v1.UserService.ListUsers:output_type -> roster.user.v1.ListUsersResponse
+	8,  // 26: roster.user.v1.UserService.CreateUser:output_type -> roster.user.v1.CreateUserResponse
+	10, // 27: roster.user.v1.UserService.UpdateUser:output_type -> roster.user.v1.UpdateUserResponse
+	12, // 28: roster.user.v1.UserService.DeleteUser:output_type -> roster.user.v1.DeleteUserResponse
+	14, // 29: roster.user.v1.UserService.UndeleteUser:output_type -> roster.user.v1.UndeleteUserResponse
+	16, // 30: roster.user.v1.UserService.PurgeUser:output_type -> roster.user.v1.PurgeUserResponse
+	18, // 31: roster.user.v1.UserService.WatchUsers:output_type -> roster.user.v1.WatchUsersResponse
+	23, // [23:32] is the sub-list for method output_type
+	14, // [14:23] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -1169,7 +1311,7 @@ func file_roster_user_v1_user_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_roster_user_v1_user_service_proto_rawDesc), len(file_roster_user_v1_user_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   16,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

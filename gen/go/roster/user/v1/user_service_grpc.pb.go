@@ -26,6 +26,7 @@ const (
 	UserService_UpdateUser_FullMethodName    = "/roster.user.v1.UserService/UpdateUser"
 	UserService_DeleteUser_FullMethodName    = "/roster.user.v1.UserService/DeleteUser"
 	UserService_UndeleteUser_FullMethodName  = "/roster.user.v1.UserService/UndeleteUser"
+	UserService_PurgeUser_FullMethodName     = "/roster.user.v1.UserService/PurgeUser"
 	UserService_WatchUsers_FullMethodName    = "/roster.user.v1.UserService/WatchUsers"
 )
 
@@ -33,7 +34,7 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// UserService creates, reads, lists, updates, deletes and watches users.
+// UserService creates, reads, lists, updates, deletes, purges and watches users.
 //
 // Every error carries a `google.rpc.Status` whose details hold a
 // `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -56,9 +57,11 @@ type UserServiceClient interface {
 	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
 	// CreateUser creates a user. Retrying with the same request_id returns the
 	// first response and creates nothing.
+	// Request ids are kept for the server's idempotency period (7 days by
+	// default), not forever.
 	// Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-	// reused for a different request), ALREADY_EXISTS (user_id taken, email
-	// in use).
+	// reused for a different request, request_id of a user since purged),
+	// ALREADY_EXISTS (user_id taken, email in use).
 	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error)
 	// UpdateUser changes the fields named in update_mask.
 	// Errors: INVALID_ARGUMENT (unknown or read-only mask path, immutable field
@@ -66,7 +69,7 @@ type UserServiceClient interface {
 	// ABORTED (stale etag), FAILED_PRECONDITION (user is soft-deleted).
 	UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*UpdateUserResponse, error)
 	// DeleteUser soft-deletes a user: it stays readable with delete_time set
-	// until undeleted.
+	// until undeleted, or until purged at expire_time.
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
 	// deleted, unless allow_missing), ABORTED (stale etag).
 	DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error)
@@ -74,6 +77,17 @@ type UserServiceClient interface {
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
 	// user is not deleted), ABORTED (stale etag).
 	UndeleteUser(ctx context.Context, in *UndeleteUserRequest, opts ...grpc.CallOption) (*UndeleteUserResponse, error)
+	// PurgeUser removes a soft-deleted user for good: it can no longer be read,
+	// its email and user_id can be used again (its uid never is), its earlier
+	// change events keep their revisions but lose every personal field, the
+	// response stored for the request_id that created it is dropped, and
+	// watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+	// purged on their own at expire_time. Needs the scope `users.write`,
+	// and `users.admin` as well with `force`.
+	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+	// (the user is not soft-deleted and force is not set), ABORTED (stale
+	// etag), PERMISSION_DENIED (force without the scope `users.admin`).
+	PurgeUser(ctx context.Context, in *PurgeUserRequest, opts ...grpc.CallOption) (*PurgeUserResponse, error)
 	// WatchUsers streams every change to users in commit order. The first
 	// message is a bookmark carrying the revision the stream starts from; every
 	// change committed after the caller receives it is delivered. Each event
@@ -164,6 +178,16 @@ func (c *userServiceClient) UndeleteUser(ctx context.Context, in *UndeleteUserRe
 	return out, nil
 }
 
+func (c *userServiceClient) PurgeUser(ctx context.Context, in *PurgeUserRequest, opts ...grpc.CallOption) (*PurgeUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PurgeUserResponse)
+	err := c.cc.Invoke(ctx, UserService_PurgeUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *userServiceClient) WatchUsers(ctx context.Context, in *WatchUsersRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchUsersResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &UserService_ServiceDesc.Streams[0], UserService_WatchUsers_FullMethodName, cOpts...)
@@ -187,7 +211,7 @@ type UserService_WatchUsersClient = grpc.ServerStreamingClient[WatchUsersRespons
 // All implementations must embed UnimplementedUserServiceServer
 // for forward compatibility.
 //
-// UserService creates, reads, lists, updates, deletes and watches users.
+// UserService creates, reads, lists, updates, deletes, purges and watches users.
 //
 // Every error carries a `google.rpc.Status` whose details hold a
 // `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -210,9 +234,11 @@ type UserServiceServer interface {
 	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
 	// CreateUser creates a user. Retrying with the same request_id returns the
 	// first response and creates nothing.
+	// Request ids are kept for the server's idempotency period (7 days by
+	// default), not forever.
 	// Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-	// reused for a different request), ALREADY_EXISTS (user_id taken, email
-	// in use).
+	// reused for a different request, request_id of a user since purged),
+	// ALREADY_EXISTS (user_id taken, email in use).
 	CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error)
 	// UpdateUser changes the fields named in update_mask.
 	// Errors: INVALID_ARGUMENT (unknown or read-only mask path, immutable field
@@ -220,7 +246,7 @@ type UserServiceServer interface {
 	// ABORTED (stale etag), FAILED_PRECONDITION (user is soft-deleted).
 	UpdateUser(context.Context, *UpdateUserRequest) (*UpdateUserResponse, error)
 	// DeleteUser soft-deletes a user: it stays readable with delete_time set
-	// until undeleted.
+	// until undeleted, or until purged at expire_time.
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
 	// deleted, unless allow_missing), ABORTED (stale etag).
 	DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error)
@@ -228,6 +254,17 @@ type UserServiceServer interface {
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
 	// user is not deleted), ABORTED (stale etag).
 	UndeleteUser(context.Context, *UndeleteUserRequest) (*UndeleteUserResponse, error)
+	// PurgeUser removes a soft-deleted user for good: it can no longer be read,
+	// its email and user_id can be used again (its uid never is), its earlier
+	// change events keep their revisions but lose every personal field, the
+	// response stored for the request_id that created it is dropped, and
+	// watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+	// purged on their own at expire_time. Needs the scope `users.write`,
+	// and `users.admin` as well with `force`.
+	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+	// (the user is not soft-deleted and force is not set), ABORTED (stale
+	// etag), PERMISSION_DENIED (force without the scope `users.admin`).
+	PurgeUser(context.Context, *PurgeUserRequest) (*PurgeUserResponse, error)
 	// WatchUsers streams every change to users in commit order. The first
 	// message is a bookmark carrying the revision the stream starts from; every
 	// change committed after the caller receives it is delivered. Each event
@@ -268,6 +305,9 @@ func (UnimplementedUserServiceServer) DeleteUser(context.Context, *DeleteUserReq
 }
 func (UnimplementedUserServiceServer) UndeleteUser(context.Context, *UndeleteUserRequest) (*UndeleteUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UndeleteUser not implemented")
+}
+func (UnimplementedUserServiceServer) PurgeUser(context.Context, *PurgeUserRequest) (*PurgeUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PurgeUser not implemented")
 }
 func (UnimplementedUserServiceServer) WatchUsers(*WatchUsersRequest, grpc.ServerStreamingServer[WatchUsersResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchUsers not implemented")
@@ -419,6 +459,24 @@ func _UserService_UndeleteUser_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _UserService_PurgeUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PurgeUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(UserServiceServer).PurgeUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: UserService_PurgeUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(UserServiceServer).PurgeUser(ctx, req.(*PurgeUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _UserService_WatchUsers_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchUsersRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -464,6 +522,10 @@ var UserService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UndeleteUser",
 			Handler:    _UserService_UndeleteUser_Handler,
+		},
+		{
+			MethodName: "PurgeUser",
+			Handler:    _UserService_PurgeUser_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file roster/user/v1/user.proto.
  */
 export const file_roster_user_v1_user: GenFile = /*@__PURE__*/
-  fileDesc("Chlyb3N0ZXIvdXNlci92MS91c2VyLnByb3RvEg5yb3N0ZXIudXNlci52MSLCBAoEVXNlchISCgRuYW1lGAEgASgJQgTiQQEIEhEKA3VpZBgCIAEoCUIE4kEBAxITCgVlbWFpbBgDIAEoCUIE4kEBAhIaCgxkaXNwbGF5X25hbWUYBCABKAlCBOJBAQESLwoFc3RhdGUYBSABKA4yGi5yb3N0ZXIudXNlci52MS5Vc2VyLlN0YXRlQgTiQQEBEjYKBmxhYmVscxgGIAMoCzIgLnJvc3Rlci51c2VyLnYxLlVzZXIuTGFiZWxzRW50cnlCBOJBAQESNQoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjUKC3VwZGF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI1CgtkZWxldGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSEgoEZXRhZxgKIAEoCUIE4kEBARIZCgtleHRlcm5hbF9pZBgLIAEoCUIE4kEBBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKBVN0YXRlEhUKEVNUQVRFX1VOU1BFQ0lGSUVEEAASEAoMU1RBVEVfQUNUSVZFEAESEwoPU1RBVEVfU1VTUEVOREVEEAI6L+pBLAoPcm9zdGVyLmRldi9Vc2VyEgx1c2Vycy97dXNlcn0qBXVzZXJzMgR1c2VyQkoKEmRldi5yb3N0ZXIudXNlci52MUIJVXNlclByb3RvUAFaJ3Jvc3Rlci5kZXYvZ2VuL2dvL3Jvc3Rlci91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_timestamp]);
+  fileDesc("Chlyb3N0ZXIvdXNlci92MS91c2VyLnByb3RvEg5yb3N0ZXIudXNlci52MSL5BAoEVXNlchISCgRuYW1lGAEgASgJQgTiQQEIEhEKA3VpZBgCIAEoCUIE4kEBAxITCgVlbWFpbBgDIAEoCUIE4kEBAhIaCgxkaXNwbGF5X25hbWUYBCABKAlCBOJBAQESLwoFc3RhdGUYBSABKA4yGi5yb3N0ZXIudXNlci52MS5Vc2VyLlN0YXRlQgTiQQEBEjYKBmxhYmVscxgGIAMoCzIgLnJvc3Rlci51c2VyLnYxLlVzZXIuTGFiZWxzRW50cnlCBOJBAQESNQoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjUKC3VwZGF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI1CgtkZWxldGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSEgoEZXRhZxgKIAEoCUIE4kEBARIZCgtleHRlcm5hbF9pZBgLIAEoCUIE4kEBBRI1CgtleHBpcmVfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJFCgVTdGF0ZRIVChFTVEFURV9VTlNQRUNJRklFRBAAEhAKDFNUQVRFX0FDVElWRRABEhMKD1NUQVRFX1NVU1BFTkRFRBACOi/qQSwKD3Jvc3Rlci5kZXYvVXNlchIMdXNlcnMve3VzZXJ9KgV1c2VyczIEdXNlckJKChJkZXYucm9zdGVyLnVzZXIudjFCCVVzZXJQcm90b1ABWidyb3N0ZXIuZGV2L2dlbi9nby9yb3N0ZXIvdXNlci92MTt1c2VydjFiBnByb3RvMw", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_timestamp]);
 
 /**
  * User is a person known to Roster, addressed by its resource name `users/{user}`.
@@ -31,7 +31,8 @@ export type User = Message<"roster.user.v1.User"> & {
   name: string;
 
   /**
-   * uid is a server-assigned UUID that is never reused, even after deletion.
+   * uid is a server-assigned UUID that is never reused, even after deletion
+   * or purging.
    *
    * @generated from field: string uid = 2;
    */
@@ -105,6 +106,15 @@ export type User = Message<"roster.user.v1.User"> & {
    * @generated from field: string external_id = 11;
    */
   externalId: string;
+
+  /**
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 12;
+   */
+  expireTime?: Timestamp | undefined;
 };
 
 /**

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file roster/user/v1/user_service.proto.
  */
 export const file_roster_user_v1_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFyb3N0ZXIvdXNlci92MS91c2VyX3NlcnZpY2UucHJvdG8SDnJvc3Rlci51c2VyLnYxIjgKDkdldFVzZXJSZXF1ZXN0EiYKBG5hbWUYASABKAlCGOJBAQL6QREKD3Jvc3Rlci5kZXYvVXNlciI1Cg9HZXRVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIiPwoUQmF0Y2hHZXRVc2Vyc1JlcXVlc3QSJwoFbmFtZXMYASADKAlCGOJBAQL6QREKD3Jvc3Rlci5kZXYvVXNlciI8ChVCYXRjaEdldFVzZXJzUmVzcG9uc2USIwoFdXNlcnMYASADKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyIo8BChBMaXN0VXNlcnNSZXF1ZXN0EhcKCXBhZ2Vfc2l6ZRgBIAEoBUIE4kEBARIYCgpwYWdlX3Rva2VuGAIgASgJQgTiQQEBEhQKBmZpbHRlchgDIAEoCUIE4kEBARIWCghvcmRlcl9ieRgEIAEoCUIE4kEBARIaCgxzaG93X2RlbGV0ZWQYBSABKAhCBOJBAQEiUQoRTGlzdFVzZXJzUmVzcG9uc2USIwoFdXNlcnMYASADKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJuChFDcmVhdGVVc2VyUmVxdWVzdBIoCgR1c2VyGAEgASgLMhQucm9zdGVyLnVzZXIudjEuVXNlckIE4kEBAhIVCgd1c2VyX2lkGAIgASgJQgTiQQEBEhgKCnJlcXVlc3RfaWQYAyABKAlCBOJBAQEiOAoSQ3JlYXRlVXNlclJlc3BvbnNlEiIKBHVzZXIYASABKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyInQKEVVwZGF0ZVVzZXJSZXF1ZXN0EigKBHVzZXIYASABKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyQgTiQQECEjUKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IE4kEBASI4ChJVcGRhdGVVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIibAoRRGVsZXRlVXNlclJlcXVlc3QSJgoEbmFtZRgBIAEoCUIY4kEBAvpBEQoPcm9zdGVyLmRldi9Vc2VyEhIKBGV0YWcYAiABKAlCBOJBAQESGwoNYWxsb3dfbWlzc2luZxgDIAEoCEIE4kEBASI4ChJEZWxldGVVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIiUQoTVW5kZWxldGVVc2VyUmVxdWVzdBImCgRuYW1lGAEgASgJQhjiQQEC+kERCg9yb3N0ZXIuZGV2L1VzZXISEgoEZXRhZxgCIAEoCUIE4kEBASI6ChRVbmRlbGV0ZVVzZXJSZXNwb25zZRIiCgR1c2VyGAEgASgLMhQucm9zdGVyLnVzZXIudjEuVXNlciJZChFXYXRjaFVzZXJzUmVxdWVzdBIcCg5zdGFydF9yZXZpc2lvbhgBIAEoA0IE4kEBARImChhtYXhfY2hhbmdlc19wZXJfcmVzcG9uc2UYAiABKAVCBOJBAQEilwMKEldhdGNoVXNlcnNSZXNwb25zZRIQCghyZXZpc2lvbhgBIAEoAxJACgpldmVudF90eXBlGAIgASgOMiwucm9zdGVyLnVzZXIudjEuV2F0Y2hVc2Vyc1Jlc3BvbnNlLkV2ZW50VHlwZRIiCgR1c2VyGAMgASgLMhQucm9zdGVyLnVzZXIudjEuVXNlchIvCgtjb21taXRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoHY2hhbmdlcxgFIAMoCzIiLnJvc3Rlci51c2VyLnYxLldhdGNoVXNlcnNSZXNwb25zZSKiAQoJRXZlbnRUeXBlEhoKFkVWRU5UX1RZUEVfVU5TUEVDSUZJRUQQABIWChJFVkVOVF9UWVBFX0NSRUFURUQQARIWChJFVkVOVF9UWVBFX1VQREFURUQQAhIWChJFVkVOVF9UWVBFX0RFTEVURUQQAxIYChRFVkVOVF9UWVBFX1VOREVMRVRFRBAEEhcKE0VWRU5UX1RZUEVfQk9PS01BUksQBTK6BQoLVXNlclNlcnZpY2USSgoHR2V0VXNlchIeLnJvc3Rlci51c2VyLnYxLkdldFVzZXJSZXF1ZXN0Gh8ucm9zdGVyLnVzZXIudjEuR2V0VXNlclJlc3BvbnNlElwKDUJhdGNoR2V0VXNlcnMSJC5yb3N0ZXIudXNlci52MS5CYXRjaEdldFVzZXJzUmVxdWVzdBolLnJvc3Rlci51c2VyLnYxLkJhdGNoR2V0VXNlcnNSZXNwb25zZRJQCglMaXN0VXNlcnMSIC5yb3N0ZXIudXNlci52MS5MaXN0VXNlcnNSZXF1ZXN0GiEucm9zdGVyLnVzZXIudjEuTGlzdFVzZXJzUmVzcG9uc2USUwoKQ3JlYXRlVXNlchIhLnJvc3Rlci51c2VyLnYxLkNyZWF0ZVVzZXJSZXF1ZXN0GiIucm9zdGVyLnVzZXIudjEuQ3JlYXRlVXNlclJlc3BvbnNlElMKClVwZGF0ZVVzZXISIS5yb3N0ZXIudXNlci52MS5VcGRhdGVVc2VyUmVxdWVzdBoiLnJvc3Rlci51c2VyLnYxLlVwZGF0ZVVzZXJSZXNwb25zZRJTCgpEZWxldGVVc2VyEiEucm9zdGVyLnVzZXIudjEuRGVsZXRlVXNlclJlcXVlc3QaIi5yb3N0ZXIudXNlci52MS5EZWxldGVVc2VyUmVzcG9uc2USWQoMVW5kZWxldGVVc2VyEiMucm9zdGVyLnVzZXIudjEuVW5kZWxldGVVc2VyUmVxdWVzdBokLnJvc3Rlci51c2VyLnYxLlVuZGVsZXRlVXNlclJlc3BvbnNlElUKCldhdGNoVXNlcnMSIS5yb3N0ZXIudXNlci52MS5XYXRjaFVzZXJzUmVxdWVzdBoiLnJvc3Rlci51c2VyLnYxLldhdGNoVXNlcnNSZXNwb25zZTABQlEKEmRldi5yb3N0ZXIudXNlci52MUIQVXNlclNlcnZpY2VQcm90b1ABWidyb3N0ZXIuZGV2L2dlbi9nby9yb3N0ZXIvdXNlci92MTt1c2VydjFiBnByb3RvMw", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_roster_user_v1_user]);
+  fileDesc("CiFyb3N0ZXIvdXNlci92MS91c2VyX3NlcnZpY2UucHJvdG8SDnJvc3Rlci51c2VyLnYxIjgKDkdldFVzZXJSZXF1ZXN0EiYKBG5hbWUYASABKAlCGOJBAQL6QREKD3Jvc3Rlci5kZXYvVXNlciI1Cg9HZXRVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIiPwoUQmF0Y2hHZXRVc2Vyc1JlcXVlc3QSJwoFbmFtZXMYASADKAlCGOJBAQL6QREKD3Jvc3Rlci5kZXYvVXNlciI8ChVCYXRjaEdldFVzZXJzUmVzcG9uc2USIwoFdXNlcnMYASADKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyIo8BChBMaXN0VXNlcnNSZXF1ZXN0EhcKCXBhZ2Vfc2l6ZRgBIAEoBUIE4kEBARIYCgpwYWdlX3Rva2VuGAIgASgJQgTiQQEBEhQKBmZpbHRlchgDIAEoCUIE4kEBARIWCghvcmRlcl9ieRgEIAEoCUIE4kEBARIaCgxzaG93X2RlbGV0ZWQYBSABKAhCBOJBAQEiUQoRTGlzdFVzZXJzUmVzcG9uc2USIwoFdXNlcnMYASADKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJuChFDcmVhdGVVc2VyUmVxdWVzdBIoCgR1c2VyGAEgASgLMhQucm9zdGVyLnVzZXIudjEuVXNlckIE4kEBAhIVCgd1c2VyX2lkGAIgASgJQgTiQQEBEhgKCnJlcXVlc3RfaWQYAyABKAlCBOJBAQEiOAoSQ3JlYXRlVXNlclJlc3BvbnNlEiIKBHVzZXIYASABKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyInQKEVVwZGF0ZVVzZXJSZXF1ZXN0EigKBHVzZXIYASABKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyQgTiQQECEjUKC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IE4kEBASI4ChJVcGRhdGVVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIibAoRRGVsZXRlVXNlclJlcXVlc3QSJgoEbmFtZRgBIAEoCUIY4kEBAvpBEQoPcm9zdGVyLmRldi9Vc2VyEhIKBGV0YWcYAiABKAlCBOJBAQESGwoNYWxsb3dfbWlzc2luZxgDIAEoCEIE4kEBASI4ChJEZWxldGVVc2VyUmVzcG9uc2USIgoEdXNlchgBIAEoCzIULnJvc3Rlci51c2VyLnYxLlVzZXIiUQoTVW5kZWxldGVVc2VyUmVxdWVzdBImCgRuYW1lGAEgASgJQhjiQQEC+kERCg9yb3N0ZXIuZGV2L1VzZXISEgoEZXRhZxgCIAEoCUIE4kEBASI6ChRVbmRlbGV0ZVVzZXJSZXNwb25zZRIiCgR1c2VyGAEgASgLMhQucm9zdGVyLnVzZXIudjEuVXNlciJjChBQdXJnZVVzZXJSZXF1ZXN0EiYKBG5hbWUYASABKAlCGOJBAQL6QREKD3Jvc3Rlci5kZXYvVXNlchISCgRldGFnGAIgASgJQgTiQQEBEhMKBWZvcmNlGAMgASgIQgTiQQEBIi4KEVB1cmdlVXNlclJlc3BvbnNlEgwKBG5hbWUYASABKAkSCwoDdWlkGAIgASgJIlkKEVdhdGNoVXNlcnNSZXF1ZXN0EhwKDnN0YXJ0X3JldmlzaW9uGAEgASgDQgTiQQEBEiYKGG1heF9jaGFuZ2VzX3Blcl9yZXNwb25zZRgCIAEoBUIE4kEBASKuAwoSV2F0Y2hVc2Vyc1Jlc3BvbnNlEhAKCHJldmlzaW9uGAEgASgDEkAKCmV2ZW50X3R5cGUYAiABKA4yLC5yb3N0ZXIudXNlci52MS5XYXRjaFVzZXJzUmVzcG9uc2UuRXZlbnRUeXBlEiIKBHVzZXIYAyABKAsyFC5yb3N0ZXIudXNlci52MS5Vc2VyEi8KC2NvbW1pdF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIzCgdjaGFuZ2VzGAUgAygLMiIucm9zdGVyLnVzZXIudjEuV2F0Y2hVc2Vyc1Jlc3BvbnNlIrkBCglFdmVudFR5cGUSGgoWRVZFTlRfVFlQRV9VTlNQRUNJRklFRBAAEhYKEkVWRU5UX1RZUEVfQ1JFQVRFRBABEhYKEkVWRU5UX1RZUEVfVVBEQVRFRBACEhYKEkVWRU5UX1RZUEVfREVMRVRFRBADEhgKFEVWRU5UX1RZUEVfVU5ERUxFVEVEEAQSFwoTRVZFTlRfVFlQRV9CT09LTUFSSxAFEhUKEUVWRU5UX1RZUEVfUFVSR0VEEAYyjAYKC1VzZXJTZXJ2aWNlEkoKB0dldFVzZXISHi5yb3N0ZXIudXNlci52MS5HZXRVc2VyUmVxdWVzdBofLnJvc3Rlci51c2VyLnYxLkdldFVzZXJSZXNwb25zZRJcCg1CYXRjaEdldFVzZXJzEiQucm9zdGVyLnVzZXIudjEuQmF0Y2hHZXRVc2Vyc1JlcXVlc3QaJS5yb3N0ZXIudXNlci52MS5CYXRjaEdldFVzZXJzUmVzcG9uc2USUAoJTGlzdFVzZXJzEiAucm9zdGVyLnVzZXIudjEuTGlzdFVzZXJzUmVxdWVzdBohLnJvc3Rlci51c2VyLnYxLkxpc3RVc2Vyc1Jlc3BvbnNlElMKCkNyZWF0ZVVzZXISIS5yb3N0ZXIudXNlci52MS5DcmVhdGVVc2VyUmVxdWVzdBoiLnJvc3Rlci51c2VyLnYxLkNyZWF0ZVVzZXJSZXNwb25zZRJTCgpVcGRhdGVVc2VyEiEucm9zdGVyLnVzZXIudjEuVXBkYXRlVXNlclJlcXVlc3QaIi5yb3N0ZXIudXNlci52MS5VcGRhdGVVc2VyUmVzcG9uc2USUwoKRGVsZXRlVXNlchIhLnJvc3Rlci51c2VyLnYxLkRlbGV0ZVVzZXJSZXF1ZXN0GiIucm9zdGVyLnVzZXIudjEuRGVsZXRlVXNlclJlc3BvbnNlElkKDFVuZGVsZXRlVXNlchIjLnJvc3Rlci51c2VyLnYxLlVuZGVsZXRlVXNlclJlcXVlc3QaJC5yb3N0ZXIudXNlci52MS5VbmRlbGV0ZVVzZXJSZXNwb25zZRJQCglQdXJnZVVzZXISIC5yb3N0ZXIudXNlci52MS5QdXJnZVVzZXJSZXF1ZXN0GiEucm9zdGVyLnVzZXIudjEuUHVyZ2VVc2VyUmVzcG9uc2USVQoKV2F0Y2hVc2VycxIhLnJvc3Rlci51c2VyLnYxLldhdGNoVXNlcnNSZXF1ZXN0GiIucm9zdGVyLnVzZXIudjEuV2F0Y2hVc2Vyc1Jlc3BvbnNlMAFCUQoSZGV2LnJvc3Rlci51c2VyLnYxQhBVc2VyU2VydmljZVByb3RvUAFaJ3Jvc3Rlci5kZXYvZ2VuL2dvL3Jvc3Rlci91c2VyL3YxO3VzZXJ2MWIGcHJvdG8z", [file_google_api_field_behavior, file_google_api_resource, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_roster_user_v1_user]);
 
 /**
  * GetUserRequest names the user to read.
@@ -406,6 +406,70 @@ export const UndeleteUserResponseSchema: GenMessage<UndeleteUserResponse> = /*@_
   messageDesc(file_roster_user_v1_user_service, 13);
 
 /**
+ * PurgeUserRequest names the user to remove for good.
+ *
+ * @generated from message roster.user.v1.PurgeUserRequest
+ */
+export type PurgeUserRequest = Message<"roster.user.v1.PurgeUserRequest"> & {
+  /**
+   * name is the user's resource name, `users/{user}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * etag, when set, must match the user's current etag.
+   *
+   * @generated from field: string etag = 2;
+   */
+  etag: string;
+
+  /**
+   * force purges a user that is not soft-deleted (an erasure request); it
+   * needs the scope `users.admin`.
+   *
+   * @generated from field: bool force = 3;
+   */
+  force: boolean;
+};
+
+/**
+ * Describes the message roster.user.v1.PurgeUserRequest.
+ * Use `create(PurgeUserRequestSchema)` to create a new message.
+ */
+export const PurgeUserRequestSchema: GenMessage<PurgeUserRequest> = /*@__PURE__*/
+  messageDesc(file_roster_user_v1_user_service, 14);
+
+/**
+ * PurgeUserResponse says which user was purged, without personal data.
+ *
+ * @generated from message roster.user.v1.PurgeUserResponse
+ */
+export type PurgeUserResponse = Message<"roster.user.v1.PurgeUserResponse"> & {
+  /**
+   * name is the resource name the user had.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * uid is the uid the user had; it is never given to another user.
+   *
+   * @generated from field: string uid = 2;
+   */
+  uid: string;
+};
+
+/**
+ * Describes the message roster.user.v1.PurgeUserResponse.
+ * Use `create(PurgeUserResponseSchema)` to create a new message.
+ */
+export const PurgeUserResponseSchema: GenMessage<PurgeUserResponse> = /*@__PURE__*/
+  messageDesc(file_roster_user_v1_user_service, 15);
+
+/**
  * WatchUsersRequest says where the change feed starts.
  *
  * @generated from message roster.user.v1.WatchUsersRequest
@@ -438,7 +502,7 @@ export type WatchUsersRequest = Message<"roster.user.v1.WatchUsersRequest"> & {
  * Use `create(WatchUsersRequestSchema)` to create a new message.
  */
 export const WatchUsersRequestSchema: GenMessage<WatchUsersRequest> = /*@__PURE__*/
-  messageDesc(file_roster_user_v1_user_service, 14);
+  messageDesc(file_roster_user_v1_user_service, 16);
 
 /**
  * WatchUsersResponse is one change to one user, a bookmark, or (when the
@@ -463,7 +527,9 @@ export type WatchUsersResponse = Message<"roster.user.v1.WatchUsersResponse"> & 
   eventType: WatchUsersResponse_EventType;
 
   /**
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    *
    * @generated from field: roster.user.v1.User user = 3;
    */
@@ -492,7 +558,7 @@ export type WatchUsersResponse = Message<"roster.user.v1.WatchUsersResponse"> & 
  * Use `create(WatchUsersResponseSchema)` to create a new message.
  */
 export const WatchUsersResponseSchema: GenMessage<WatchUsersResponse> = /*@__PURE__*/
-  messageDesc(file_roster_user_v1_user_service, 15);
+  messageDesc(file_roster_user_v1_user_service, 17);
 
 /**
  * EventType says what happened to the user.
@@ -543,16 +609,25 @@ export enum WatchUsersResponse_EventType {
    * @generated from enum value: EVENT_TYPE_BOOKMARK = 5;
    */
   BOOKMARK = 5,
+
+  /**
+   * EVENT_TYPE_PURGED means the user was removed for good; the event's
+   * user carries only name and uid, and earlier events of that user no
+   * longer carry its personal fields.
+   *
+   * @generated from enum value: EVENT_TYPE_PURGED = 6;
+   */
+  PURGED = 6,
 }
 
 /**
  * Describes the enum roster.user.v1.WatchUsersResponse.EventType.
  */
 export const WatchUsersResponse_EventTypeSchema: GenEnum<WatchUsersResponse_EventType> = /*@__PURE__*/
-  enumDesc(file_roster_user_v1_user_service, 15, 0);
+  enumDesc(file_roster_user_v1_user_service, 17, 0);
 
 /**
- * UserService creates, reads, lists, updates, deletes and watches users.
+ * UserService creates, reads, lists, updates, deletes, purges and watches users.
  *
  * Every error carries a `google.rpc.Status` whose details hold a
  * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -603,9 +678,11 @@ export const UserService: GenService<{
   /**
    * CreateUser creates a user. Retrying with the same request_id returns the
    * first response and creates nothing.
+   * Request ids are kept for the server's idempotency period (7 days by
+   * default), not forever.
    * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-   * reused for a different request), ALREADY_EXISTS (user_id taken, email
-   * in use).
+   * reused for a different request, request_id of a user since purged),
+   * ALREADY_EXISTS (user_id taken, email in use).
    *
    * @generated from rpc roster.user.v1.UserService.CreateUser
    */
@@ -629,7 +706,7 @@ export const UserService: GenService<{
   },
   /**
    * DeleteUser soft-deletes a user: it stays readable with delete_time set
-   * until undeleted.
+   * until undeleted, or until purged at expire_time.
    * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
    * deleted, unless allow_missing), ABORTED (stale etag).
    *
@@ -651,6 +728,25 @@ export const UserService: GenService<{
     methodKind: "unary";
     input: typeof UndeleteUserRequestSchema;
     output: typeof UndeleteUserResponseSchema;
+  },
+  /**
+   * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+   * its email and user_id can be used again (its uid never is), its earlier
+   * change events keep their revisions but lose every personal field, the
+   * response stored for the request_id that created it is dropped, and
+   * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+   * purged on their own at expire_time. Needs the scope `users.write`,
+   * and `users.admin` as well with `force`.
+   * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+   * (the user is not soft-deleted and force is not set), ABORTED (stale
+   * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+   *
+   * @generated from rpc roster.user.v1.UserService.PurgeUser
+   */
+  purgeUser: {
+    methodKind: "unary";
+    input: typeof PurgeUserRequestSchema;
+    output: typeof PurgeUserResponseSchema;
   },
   /**
    * WatchUsers streams every change to users in commit order. The first

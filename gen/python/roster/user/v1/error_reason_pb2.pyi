@@ -102,6 +102,14 @@ class _ErrorReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ErrorReas
     the server's ceiling for one call, which applies when the caller set no
     deadline or a longer one; the metadata key `max_seconds` gives it.
     """
+    ERROR_REASON_USER_NOT_DELETED: _ErrorReason.ValueType  # 20
+    """ERROR_REASON_USER_NOT_DELETED (FAILED_PRECONDITION): PurgeUser named a
+    user that is not soft-deleted; delete it first, or purge with `force`.
+    """
+    ERROR_REASON_REQUEST_ID_PURGED: _ErrorReason.ValueType  # 21
+    """ERROR_REASON_REQUEST_ID_PURGED (INVALID_ARGUMENT): the request_id created
+    a user that has since been purged; its response is no longer kept.
+    """
 
 class ErrorReason(_ErrorReason, metaclass=_ErrorReasonEnumTypeWrapper):
     """ErrorReason is the `reason` of the `google.rpc.ErrorInfo` that every error
@@ -188,5 +196,13 @@ ERROR_REASON_DEADLINE_EXCEEDED: ErrorReason.ValueType  # 19
 """ERROR_REASON_DEADLINE_EXCEEDED (DEADLINE_EXCEEDED): the call ran past
 the server's ceiling for one call, which applies when the caller set no
 deadline or a longer one; the metadata key `max_seconds` gives it.
+"""
+ERROR_REASON_USER_NOT_DELETED: ErrorReason.ValueType  # 20
+"""ERROR_REASON_USER_NOT_DELETED (FAILED_PRECONDITION): PurgeUser named a
+user that is not soft-deleted; delete it first, or purge with `force`.
+"""
+ERROR_REASON_REQUEST_ID_PURGED: ErrorReason.ValueType  # 21
+"""ERROR_REASON_REQUEST_ID_PURGED (INVALID_ARGUMENT): the request_id created
+a user that has since been purged; its response is no longer kept.
 """
 Global___ErrorReason: _TypeAlias = ErrorReason  # noqa: Y015

@@ -27,7 +27,7 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19roster/user/v1/user.proto\x12\x0eroster.user.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb2\x05\n\x04User\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08R\x04name\x12\x16\n\x03uid\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x03uid\x12\x1a\n\x05\x65mail\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02R\x05\x65mail\x12\'\n\x0c\x64isplay_name\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01R\x0b\x64isplayName\x12\x36\n\x05state\x18\x05 \x01(\x0e\x32\x1a.roster.user.v1.User.StateB\x04\xe2\x41\x01\x01R\x05state\x12>\n\x06labels\x18\x06 \x03(\x0b\x32 .roster.user.v1.User.LabelsEntryB\x04\xe2\x41\x01\x01R\x06labels\x12\x41\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\ncreateTime\x12\x41\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\nupdateTime\x12\x41\n\x0b\x64\x65lete_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\ndeleteTime\x12\x18\n\x04\x65tag\x18\n \x01(\tB\x04\xe2\x41\x01\x01R\x04\x65tag\x12%\n\x0b\x65xternal_id\x18\x0b \x01(\tB\x04\xe2\x41\x01\x05R\nexternalId\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"E\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATE_ACTIVE\x10\x01\x12\x13\n\x0fSTATE_SUSPENDED\x10\x02:/\xea\x41,\n\x0froster.dev/User\x12\x0cusers/{user}*\x05users2\x04userBJ\n\x12\x64\x65v.roster.user.v1B\tUserProtoP\x01Z\'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19roster/user/v1/user.proto\x12\x0eroster.user.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf5\x05\n\x04User\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08R\x04name\x12\x16\n\x03uid\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x03uid\x12\x1a\n\x05\x65mail\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02R\x05\x65mail\x12\'\n\x0c\x64isplay_name\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01R\x0b\x64isplayName\x12\x36\n\x05state\x18\x05 \x01(\x0e\x32\x1a.roster.user.v1.User.StateB\x04\xe2\x41\x01\x01R\x05state\x12>\n\x06labels\x18\x06 \x03(\x0b\x32 .roster.user.v1.User.LabelsEntryB\x04\xe2\x41\x01\x01R\x06labels\x12\x41\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\ncreateTime\x12\x41\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\nupdateTime\x12\x41\n\x0b\x64\x65lete_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\ndeleteTime\x12\x18\n\x04\x65tag\x18\n \x01(\tB\x04\xe2\x41\x01\x01R\x04\x65tag\x12%\n\x0b\x65xternal_id\x18\x0b \x01(\tB\x04\xe2\x41\x01\x05R\nexternalId\x12\x41\n\x0b\x65xpire_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\nexpireTime\x1a\x39\n\x0bLabelsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"E\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATE_ACTIVE\x10\x01\x12\x13\n\x0fSTATE_SUSPENDED\x10\x02:/\xea\x41,\n\x0froster.dev/User\x12\x0cusers/{user}*\x05users2\x04userBJ\n\x12\x64\x65v.roster.user.v1B\tUserProtoP\x01Z\'roster.dev/gen/go/roster/user/v1;userv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -59,12 +59,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USER'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
   _globals['_USER'].fields_by_name['external_id']._loaded_options = None
   _globals['_USER'].fields_by_name['external_id']._serialized_options = b'\342A\001\005'
+  _globals['_USER'].fields_by_name['expire_time']._loaded_options = None
+  _globals['_USER'].fields_by_name['expire_time']._serialized_options = b'\342A\001\003'
   _globals['_USER']._loaded_options = None
   _globals['_USER']._serialized_options = b'\352A,\n\017roster.dev/User\022\014users/{user}*\005users2\004user'
   _globals['_USER']._serialized_start=139
-  _globals['_USER']._serialized_end=829
-  _globals['_USER_LABELSENTRY']._serialized_start=652
-  _globals['_USER_LABELSENTRY']._serialized_end=709
-  _globals['_USER_STATE']._serialized_start=711
-  _globals['_USER_STATE']._serialized_end=780
+  _globals['_USER']._serialized_end=896
+  _globals['_USER_LABELSENTRY']._serialized_start=719
+  _globals['_USER_LABELSENTRY']._serialized_end=776
+  _globals['_USER_STATE']._serialized_start=778
+  _globals['_USER_STATE']._serialized_end=847
 # @@protoc_insertion_point(module_scope)

@@ -80,12 +80,15 @@ class User(_message.Message):
     DELETE_TIME_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
     EXTERNAL_ID_FIELD_NUMBER: _builtins.int
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """name is the resource name, `users/{user}`, where `{user}` is the
     `user_id` given at creation or, when none was given, the `uid`.
     """
     uid: _builtins.str
-    """uid is a server-assigned UUID that is never reused, even after deletion."""
+    """uid is a server-assigned UUID that is never reused, even after deletion
+    or purging.
+    """
     email: _builtins.str
     """email is the user's address; unique among all users, ignoring case
     (soft-deleted users keep theirs until they are purged).
@@ -122,6 +125,13 @@ class User(_message.Message):
     def delete_time(self) -> _timestamp_pb2.Timestamp:
         """delete_time is set while the user is soft-deleted and cleared by undelete."""
 
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp:
+        """expire_time is set while the user is soft-deleted: when the server will
+        purge the user for good (delete_time plus the server's retention period).
+        Unset when the server purges nothing on its own.
+        """
+
     def __init__(
         self,
         *,
@@ -136,10 +146,11 @@ class User(_message.Message):
         delete_time: _timestamp_pb2.Timestamp | None = ...,
         etag: _builtins.str = ...,
         external_id: _builtins.str = ...,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "delete_time", b"delete_time", "update_time", b"update_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "delete_time", b"delete_time", "expire_time", b"expire_time", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "delete_time", b"delete_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "external_id", b"external_id", "labels", b"labels", "name", b"name", "state", b"state", "uid", b"uid", "update_time", b"update_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "delete_time", b"delete_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "expire_time", b"expire_time", "external_id", b"external_id", "labels", b"labels", "name", b"name", "state", b"state", "uid", b"uid", "update_time", b"update_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -424,6 +424,64 @@ class UndeleteUserResponse(_message.Message):
 Global___UndeleteUserResponse: _TypeAlias = UndeleteUserResponse  # noqa: Y015
 
 @_typing.final
+class PurgeUserRequest(_message.Message):
+    """PurgeUserRequest names the user to remove for good."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    FORCE_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """name is the user's resource name, `users/{user}`."""
+    etag: _builtins.str
+    """etag, when set, must match the user's current etag."""
+    force: _builtins.bool
+    """force purges a user that is not soft-deleted (an erasure request); it
+    needs the scope `users.admin`.
+    """
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        etag: _builtins.str = ...,
+        force: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["etag", b"etag", "force", b"force", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PurgeUserRequest: _TypeAlias = PurgeUserRequest  # noqa: Y015
+
+@_typing.final
+class PurgeUserResponse(_message.Message):
+    """PurgeUserResponse says which user was purged, without personal data."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    UID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """name is the resource name the user had."""
+    uid: _builtins.str
+    """uid is the uid the user had; it is never given to another user."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        uid: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "uid", b"uid"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PurgeUserResponse: _TypeAlias = PurgeUserResponse  # noqa: Y015
+
+@_typing.final
 class WatchUsersRequest(_message.Message):
     """WatchUsersRequest says where the change feed starts."""
 
@@ -487,6 +545,11 @@ class WatchUsersResponse(_message.Message):
         stream has reached, once when the stream opens and again after a
         quiet period, so a caller always has a position to resume from.
         """
+        EVENT_TYPE_PURGED: WatchUsersResponse._EventType.ValueType  # 6
+        """EVENT_TYPE_PURGED means the user was removed for good; the event's
+        user carries only name and uid, and earlier events of that user no
+        longer carry its personal fields.
+        """
 
     class EventType(_EventType, metaclass=_EventTypeEnumTypeWrapper):
         """EventType says what happened to the user."""
@@ -506,6 +569,11 @@ class WatchUsersResponse(_message.Message):
     stream has reached, once when the stream opens and again after a
     quiet period, so a caller always has a position to resume from.
     """
+    EVENT_TYPE_PURGED: WatchUsersResponse.EventType.ValueType  # 6
+    """EVENT_TYPE_PURGED means the user was removed for good; the event's
+    user carries only name and uid, and earlier events of that user no
+    longer carry its personal fields.
+    """
 
     REVISION_FIELD_NUMBER: _builtins.int
     EVENT_TYPE_FIELD_NUMBER: _builtins.int
@@ -520,7 +588,10 @@ class WatchUsersResponse(_message.Message):
     """event_type says what happened."""
     @_builtins.property
     def user(self) -> _user_pb2.User:
-        """user is the user as it was right after the change; unset for bookmarks."""
+        """user is the user as it was right after the change; unset for bookmarks;
+        only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+        have email, display_name, labels and external_id cleared.
+        """
 
     @_builtins.property
     def commit_time(self) -> _timestamp_pb2.Timestamp:

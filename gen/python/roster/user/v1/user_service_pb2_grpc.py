@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class UserServiceStub:
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -78,6 +78,11 @@ class UserServiceStub:
                 request_serializer=roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserRequest.SerializeToString,
                 response_deserializer=roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserResponse.FromString,
                 _registered_method=True)
+        self.PurgeUser = channel.unary_unary(
+                '/roster.user.v1.UserService/PurgeUser',
+                request_serializer=roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserRequest.SerializeToString,
+                response_deserializer=roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserResponse.FromString,
+                _registered_method=True)
         self.WatchUsers = channel.unary_stream(
                 '/roster.user.v1.UserService/WatchUsers',
                 request_serializer=roster_dot_user_dot_v1_dot_user__service__pb2.WatchUsersRequest.SerializeToString,
@@ -86,7 +91,7 @@ class UserServiceStub:
 
 
 class UserServiceServicer:
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -126,9 +131,11 @@ class UserServiceServicer:
     def CreateUser(self, request, context):
         """CreateUser creates a user. Retrying with the same request_id returns the
         first response and creates nothing.
+        Request ids are kept for the server's idempotency period (7 days by
+        default), not forever.
         Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-        reused for a different request), ALREADY_EXISTS (user_id taken, email
-        in use).
+        reused for a different request, request_id of a user since purged),
+        ALREADY_EXISTS (user_id taken, email in use).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -146,7 +153,7 @@ class UserServiceServicer:
 
     def DeleteUser(self, request, context):
         """DeleteUser soft-deletes a user: it stays readable with delete_time set
-        until undeleted.
+        until undeleted, or until purged at expire_time.
         Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
         deleted, unless allow_missing), ABORTED (stale etag).
         """
@@ -158,6 +165,22 @@ class UserServiceServicer:
         """UndeleteUser restores a soft-deleted user.
         Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
         user is not deleted), ABORTED (stale etag).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PurgeUser(self, request, context):
+        """PurgeUser removes a soft-deleted user for good: it can no longer be read,
+        its email and user_id can be used again (its uid never is), its earlier
+        change events keep their revisions but lose every personal field, the
+        response stored for the request_id that created it is dropped, and
+        watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+        purged on their own at expire_time. Needs the scope `users.write`,
+        and `users.admin` as well with `force`.
+        Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+        (the user is not soft-deleted and force is not set), ABORTED (stale
+        etag), PERMISSION_DENIED (force without the scope `users.admin`).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -216,6 +239,11 @@ def add_UserServiceServicer_to_server(servicer, server):
                     request_deserializer=roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserRequest.FromString,
                     response_serializer=roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserResponse.SerializeToString,
             ),
+            'PurgeUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.PurgeUser,
+                    request_deserializer=roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserRequest.FromString,
+                    response_serializer=roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserResponse.SerializeToString,
+            ),
             'WatchUsers': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchUsers,
                     request_deserializer=roster_dot_user_dot_v1_dot_user__service__pb2.WatchUsersRequest.FromString,
@@ -230,7 +258,7 @@ def add_UserServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class UserService:
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -420,6 +448,33 @@ class UserService:
             '/roster.user.v1.UserService/UndeleteUser',
             roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserRequest.SerializeToString,
             roster_dot_user_dot_v1_dot_user__service__pb2.UndeleteUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PurgeUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/roster.user.v1.UserService/PurgeUser',
+            roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserRequest.SerializeToString,
+            roster_dot_user_dot_v1_dot_user__service__pb2.PurgeUserResponse.FromString,
             options,
             channel_credentials,
             insecure,

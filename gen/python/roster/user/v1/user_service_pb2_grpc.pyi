@@ -27,7 +27,7 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class UserServiceStub:
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -59,9 +59,11 @@ class UserServiceStub:
     CreateUser: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.CreateUserRequest, _user_service_pb2.CreateUserResponse]
     """CreateUser creates a user. Retrying with the same request_id returns the
     first response and creates nothing.
+    Request ids are kept for the server's idempotency period (7 days by
+    default), not forever.
     Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-    reused for a different request), ALREADY_EXISTS (user_id taken, email
-    in use).
+    reused for a different request, request_id of a user since purged),
+    ALREADY_EXISTS (user_id taken, email in use).
     """
     UpdateUser: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.UpdateUserRequest, _user_service_pb2.UpdateUserResponse]
     """UpdateUser changes the fields named in update_mask.
@@ -71,7 +73,7 @@ class UserServiceStub:
     """
     DeleteUser: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.DeleteUserRequest, _user_service_pb2.DeleteUserResponse]
     """DeleteUser soft-deletes a user: it stays readable with delete_time set
-    until undeleted.
+    until undeleted, or until purged at expire_time.
     Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
     deleted, unless allow_missing), ABORTED (stale etag).
     """
@@ -79,6 +81,18 @@ class UserServiceStub:
     """UndeleteUser restores a soft-deleted user.
     Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
     user is not deleted), ABORTED (stale etag).
+    """
+    PurgeUser: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.PurgeUserRequest, _user_service_pb2.PurgeUserResponse]
+    """PurgeUser removes a soft-deleted user for good: it can no longer be read,
+    its email and user_id can be used again (its uid never is), its earlier
+    change events keep their revisions but lose every personal field, the
+    response stored for the request_id that created it is dropped, and
+    watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+    purged on their own at expire_time. Needs the scope `users.write`,
+    and `users.admin` as well with `force`.
+    Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+    (the user is not soft-deleted and force is not set), ABORTED (stale
+    etag), PERMISSION_DENIED (force without the scope `users.admin`).
     """
     WatchUsers: _grpc.UnaryStreamMultiCallable[_user_service_pb2.WatchUsersRequest, _user_service_pb2.WatchUsersResponse]
     """WatchUsers streams every change to users in commit order. The first
@@ -94,7 +108,7 @@ class UserServiceStub:
 
 @_typing.type_check_only
 class UserServiceAsyncStub(UserServiceStub):
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -123,9 +137,11 @@ class UserServiceAsyncStub(UserServiceStub):
     CreateUser: _aio.UnaryUnaryMultiCallable[_user_service_pb2.CreateUserRequest, _user_service_pb2.CreateUserResponse]  # type: ignore[assignment]
     """CreateUser creates a user. Retrying with the same request_id returns the
     first response and creates nothing.
+    Request ids are kept for the server's idempotency period (7 days by
+    default), not forever.
     Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-    reused for a different request), ALREADY_EXISTS (user_id taken, email
-    in use).
+    reused for a different request, request_id of a user since purged),
+    ALREADY_EXISTS (user_id taken, email in use).
     """
     UpdateUser: _aio.UnaryUnaryMultiCallable[_user_service_pb2.UpdateUserRequest, _user_service_pb2.UpdateUserResponse]  # type: ignore[assignment]
     """UpdateUser changes the fields named in update_mask.
@@ -135,7 +151,7 @@ class UserServiceAsyncStub(UserServiceStub):
     """
     DeleteUser: _aio.UnaryUnaryMultiCallable[_user_service_pb2.DeleteUserRequest, _user_service_pb2.DeleteUserResponse]  # type: ignore[assignment]
     """DeleteUser soft-deletes a user: it stays readable with delete_time set
-    until undeleted.
+    until undeleted, or until purged at expire_time.
     Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
     deleted, unless allow_missing), ABORTED (stale etag).
     """
@@ -143,6 +159,18 @@ class UserServiceAsyncStub(UserServiceStub):
     """UndeleteUser restores a soft-deleted user.
     Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
     user is not deleted), ABORTED (stale etag).
+    """
+    PurgeUser: _aio.UnaryUnaryMultiCallable[_user_service_pb2.PurgeUserRequest, _user_service_pb2.PurgeUserResponse]  # type: ignore[assignment]
+    """PurgeUser removes a soft-deleted user for good: it can no longer be read,
+    its email and user_id can be used again (its uid never is), its earlier
+    change events keep their revisions but lose every personal field, the
+    response stored for the request_id that created it is dropped, and
+    watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+    purged on their own at expire_time. Needs the scope `users.write`,
+    and `users.admin` as well with `force`.
+    Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+    (the user is not soft-deleted and force is not set), ABORTED (stale
+    etag), PERMISSION_DENIED (force without the scope `users.admin`).
     """
     WatchUsers: _aio.UnaryStreamMultiCallable[_user_service_pb2.WatchUsersRequest, _user_service_pb2.WatchUsersResponse]  # type: ignore[assignment]
     """WatchUsers streams every change to users in commit order. The first
@@ -157,7 +185,7 @@ class UserServiceAsyncStub(UserServiceStub):
     """
 
 class UserServiceServicer(metaclass=_abc_1.ABCMeta):
-    """UserService creates, reads, lists, updates, deletes and watches users.
+    """UserService creates, reads, lists, updates, deletes, purges and watches users.
 
     Every error carries a `google.rpc.Status` whose details hold a
     `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
@@ -208,9 +236,11 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_user_service_pb2.CreateUserResponse, _abc.Awaitable[_user_service_pb2.CreateUserResponse]]:
         """CreateUser creates a user. Retrying with the same request_id returns the
         first response and creates nothing.
+        Request ids are kept for the server's idempotency period (7 days by
+        default), not forever.
         Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-        reused for a different request), ALREADY_EXISTS (user_id taken, email
-        in use).
+        reused for a different request, request_id of a user since purged),
+        ALREADY_EXISTS (user_id taken, email in use).
         """
 
     @_abc_1.abstractmethod
@@ -232,7 +262,7 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_user_service_pb2.DeleteUserResponse, _abc.Awaitable[_user_service_pb2.DeleteUserResponse]]:
         """DeleteUser soft-deletes a user: it stays readable with delete_time set
-        until undeleted.
+        until undeleted, or until purged at expire_time.
         Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
         deleted, unless allow_missing), ABORTED (stale etag).
         """
@@ -246,6 +276,24 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
         """UndeleteUser restores a soft-deleted user.
         Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, ALREADY_EXISTS (the
         user is not deleted), ABORTED (stale etag).
+        """
+
+    @_abc_1.abstractmethod
+    def PurgeUser(
+        self,
+        request: _user_service_pb2.PurgeUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_user_service_pb2.PurgeUserResponse, _abc.Awaitable[_user_service_pb2.PurgeUserResponse]]:
+        """PurgeUser removes a soft-deleted user for good: it can no longer be read,
+        its email and user_id can be used again (its uid never is), its earlier
+        change events keep their revisions but lose every personal field, the
+        response stored for the request_id that created it is dropped, and
+        watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+        purged on their own at expire_time. Needs the scope `users.write`,
+        and `users.admin` as well with `force`.
+        Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+        (the user is not soft-deleted and force is not set), ABORTED (stale
+        etag), PERMISSION_DENIED (force without the scope `users.admin`).
         """
 
     @_abc_1.abstractmethod

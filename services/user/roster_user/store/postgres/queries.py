@@ -40,8 +40,8 @@ UPDATE = (
 # therefore the last one before COMMIT in every write.
 RECORD_CHANGE = (
     "WITH next AS (UPDATE change_counter SET revision = revision + 1 RETURNING revision) "
-    "INSERT INTO changes (revision, event_type, user_snapshot, commit_time) "
-    "SELECT revision, %s, %s, %s FROM next"
+    "INSERT INTO changes (revision, event_type, user_snapshot, commit_time, uid) "
+    "SELECT revision, %s, %s, %s, %s FROM next"
 )
 CHANGES_AFTER = (
     "SELECT revision, event_type, user_snapshot, commit_time FROM changes "
@@ -56,10 +56,26 @@ PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM change
 # ON CONFLICT waits for a concurrent transaction holding the same request_id to
 # finish, so a retry racing its original either replays it or takes over.
 CLAIM_REQUEST = (
-    "INSERT INTO request_ids VALUES (%s, %s, %s, %s) "
+    "INSERT INTO request_ids (request_id, request_digest, user_snapshot, create_time, uid) "
+    "VALUES (%s, %s, %s, %s, %s) "
     "ON CONFLICT (request_id) DO NOTHING RETURNING request_id"
 )
 REQUEST_ID = "SELECT request_digest, user_snapshot FROM request_ids WHERE request_id = %s"
+# Purging (store/postgres/erasure.py). Only one replica sweeps at a time: the
+# sweep's transaction takes this advisory lock or skips its turn.
+SWEEP_LOCK = 0x526F73746572_01
+TRY_SWEEP_LOCK = "SELECT pg_try_advisory_xact_lock(%s) AS held"
+DELETE_USER = "DELETE FROM users WHERE user_id = %s"
+CHANGES_OF = "SELECT revision, user_snapshot FROM changes WHERE uid = %s FOR UPDATE"
+SCRUB_CHANGE = "UPDATE changes SET user_snapshot = %s WHERE revision = %s"
+SCRUB_REQUESTS = "UPDATE request_ids SET request_digest = %s, user_snapshot = '' WHERE uid = %s"
+# SKIP LOCKED: a user being undeleted or purged by a call right now waits for
+# the next sweep instead of holding this one up.
+EXPIRED = (
+    f"SELECT {COLUMNS} FROM users WHERE delete_time IS NOT NULL AND delete_time < %s "
+    "ORDER BY delete_time LIMIT %s FOR UPDATE SKIP LOCKED"
+)
+FORGET_REQUESTS = "DELETE FROM request_ids WHERE create_time < %s"
 
 
 def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str, list[object]]:

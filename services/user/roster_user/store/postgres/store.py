@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import psycopg
@@ -15,22 +16,23 @@ from roster_user.domain.errors import (
     AlreadyExists,
     Unavailable,
     email_in_use,
-    request_id_reused,
     schema_not_current,
     user_exists,
     user_not_found,
 )
 from roster_user.domain.model import NAME_PREFIX, Change, EventType, User
 from roster_user.domain.query import Cursor, UserQuery
-from roster_user.store.base import IdempotencyKey, Mutation
+from roster_user.store.base import IdempotencyKey, Mutation, PurgeCheck
 from roster_user.store.codec import (
     change_from_row,
     cursor_from_row,
-    from_snapshot,
     snapshot,
+    to_micros,
     user_columns,
     user_from_row,
 )
+from roster_user.store.idempotency import replay
+from roster_user.store.postgres import erasure
 from roster_user.store.postgres import queries as q
 from roster_user.store.postgres.connect import ConnectionSource, PostgresOptions
 from roster_user.store.postgres.schema import (
@@ -185,10 +187,33 @@ class PostgresStore:
         """Delete change records older than the newest `keep`."""
         await self._write(lambda conn: conn.execute(q.PRUNE, (keep,)))
 
+    # ---- purging ---------------------------------------------------------
+    async def purge(self, user_id: str, check: PurgeCheck, when: datetime) -> User:
+        """Erase the user, scrub its records and record the purge, in one transaction."""
+        return await self._write(lambda conn: erasure.purge_user(conn, user_id, check, when))
+
+    async def purge_expired(
+        self, deleted_before: datetime, limit: int, when: datetime
+    ) -> list[User] | None:
+        """Erase a batch of expired users in one transaction under the sweep's advisory lock."""
+        return await self._write(
+            lambda conn: erasure.purge_expired(conn, deleted_before, limit, when)
+        )
+
+    async def forget_requests(self, created_before: datetime) -> int:
+        """Delete idempotency records older than `created_before`."""
+
+        async def op(conn: Conn) -> int:
+            cur = await conn.execute(q.FORGET_REQUESTS, (to_micros(created_before),))
+            return cur.rowcount
+
+        return await self._write(op)
+
 
 async def _claim_request(conn: Conn, key: IdempotencyKey, user: User) -> User | None:
     """Record the request id, or return the user its first use created."""
-    claim = (key.request_id, key.request_digest, snapshot(user), user_columns(user)["create_time"])
+    columns = user_columns(user)
+    claim = (key.request_id, key.request_digest, snapshot(user), columns["create_time"], user.uid)
     cur = await conn.execute(q.CLAIM_REQUEST, claim)
     if await cur.fetchone() is not None:
         return None
@@ -196,15 +221,13 @@ async def _claim_request(conn: Conn, key: IdempotencyKey, user: User) -> User | 
     seen = await cur.fetchone()
     if seen is None:  # ON CONFLICT saw a committed row, so this cannot happen
         raise Unavailable("the request id is being processed; retry")
-    if seen["request_digest"] != key.request_digest:
-        raise request_id_reused()
-    return from_snapshot(seen["user_snapshot"])
+    return replay(seen["request_digest"], seen["user_snapshot"], key)
 
 
 async def _record(conn: Conn, event: EventType, user: User) -> None:
     # Last statement before COMMIT: it takes the change counter's row lock.
     commit_time = user_columns(user)["update_time"]
-    await conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), commit_time))
+    await conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), commit_time, user.uid))
 
 
 def _conflict(exc: psycopg.errors.UniqueViolation, user: User) -> AlreadyExists:

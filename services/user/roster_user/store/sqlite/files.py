@@ -31,6 +31,10 @@ def connect(path: Path, *, busy_timeout_s: float, create: bool = False) -> sqlit
         conn.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on disk before it is acknowledged, even across power loss.
         conn.execute("PRAGMA synchronous=FULL")
+        # Deleted and overwritten content is zeroed rather than left in free
+        # space, so a purged user's data does not linger in the file (it is
+        # per connection, not stored in the file: every connection sets it).
+        conn.execute("PRAGMA secure_delete=ON")
     except BaseException:
         conn.close()
         raise
@@ -53,6 +57,39 @@ def migration_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def sweep_lock(path: Path) -> Iterator[bool]:
+    """Try to hold the lock that lets one process at a time purge expired users.
+
+    Yields False at once, without waiting, when another process (or another
+    store in this one) holds it; the kernel drops it if the holder dies.
+    """
+    lock_path = path.with_name(path.name + ".sweep-lock")
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def checkpoint(path: Path, busy_timeout_s: float) -> bool:
+    """Copy the WAL into the database and truncate it to zero bytes; False if readers kept it.
+
+    Until then the WAL holds older page images, purged data among them.
+    """
+    conn = connect(path, busy_timeout_s=busy_timeout_s)
+    try:
+        busy: int = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        conn.close()
+    return busy == 0
 
 
 class Connections:

@@ -25,7 +25,9 @@ UPDATE = (
     "state = :state, labels = :labels, external_id = :external_id, update_time = :update_time, "
     "delete_time = :delete_time, version = :version WHERE user_id = :user_id"
 )
-RECORD_CHANGE = "INSERT INTO changes (event_type, user_snapshot, commit_time) VALUES (?, ?, ?)"
+RECORD_CHANGE = (
+    "INSERT INTO changes (event_type, user_snapshot, commit_time, uid) VALUES (?, ?, ?, ?)"
+)
 CHANGES_AFTER = (
     "SELECT revision, event_type, user_snapshot, commit_time FROM changes "
     "WHERE revision > ? ORDER BY revision LIMIT ?"
@@ -36,7 +38,20 @@ CHANGES_AFTER = (
 REVISION_BOUNDS = "SELECT (SELECT min(revision) FROM changes), (SELECT max(revision) FROM changes)"
 PRUNE = "DELETE FROM changes WHERE revision <= (SELECT max(revision) FROM changes) - ?"
 REQUEST_ID = "SELECT request_digest, user_snapshot FROM request_ids WHERE request_id = ?"
-REMEMBER_REQUEST = "INSERT INTO request_ids VALUES (?, ?, ?, ?)"
+REMEMBER_REQUEST = (
+    "INSERT INTO request_ids (request_id, request_digest, user_snapshot, create_time, uid) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+# Purging (store/sqlite/erasure.py).
+DELETE_USER = "DELETE FROM users WHERE user_id = ?"
+CHANGES_OF = "SELECT revision, user_snapshot FROM changes WHERE uid = ?"
+SCRUB_CHANGE = "UPDATE changes SET user_snapshot = ? WHERE revision = ?"
+SCRUB_REQUESTS = "UPDATE request_ids SET request_digest = ?, user_snapshot = '' WHERE uid = ?"
+EXPIRED = (
+    f"SELECT {COLUMNS} FROM users WHERE delete_time IS NOT NULL AND delete_time < ? "
+    "ORDER BY delete_time LIMIT ?"
+)
+FORGET_REQUESTS = "DELETE FROM request_ids WHERE create_time < ?"
 
 
 def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str, list[object]]:

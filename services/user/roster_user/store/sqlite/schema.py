@@ -48,6 +48,23 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "INSERT INTO roster_meta VALUES ('page_token_key', lower(hex(randomblob(32))))",
         ],
     ),
+    (
+        2,
+        "purging: uid columns on the change log and idempotency records, expiry indexes",
+        [
+            # A purge finds every record of one user by uid instead of
+            # decoding every snapshot; older rows get theirs from the snapshot.
+            "ALTER TABLE changes ADD COLUMN uid TEXT",
+            "UPDATE changes SET uid = json_extract(user_snapshot, '$.uid')",
+            "CREATE INDEX changes_by_uid ON changes (uid)",
+            "ALTER TABLE request_ids ADD COLUMN uid TEXT",
+            "UPDATE request_ids SET uid = json_extract(user_snapshot, '$.uid')",
+            "CREATE INDEX request_ids_by_uid ON request_ids (uid)",
+            "CREATE INDEX request_ids_by_create_time ON request_ids (create_time)",
+            "CREATE INDEX users_by_delete_time ON users (delete_time) "
+            "WHERE delete_time IS NOT NULL",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

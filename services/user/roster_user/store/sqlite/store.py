@@ -8,19 +8,22 @@ import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
 from roster_user.domain.errors import Unavailable, schema_not_current, store_unavailable
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, UserQuery
-from roster_user.store.base import IdempotencyKey, Mutation
+from roster_user.store.base import IdempotencyKey, Mutation, PurgeCheck
 from roster_user.store.batching import WriteBatcher
 from roster_user.store.codec import (
     change_from_row,
     cursor_from_row,
+    to_micros,
     user_from_row,
 )
+from roster_user.store.sqlite import erasure, files
 from roster_user.store.sqlite import queries as q
 from roster_user.store.sqlite import schema as schema
 from roster_user.store.sqlite import writes as writes
@@ -44,6 +47,7 @@ class SqliteStore:
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write")
         self._batcher: WriteBatcher[sqlite3.Connection] = WriteBatcher(self._run_batch, max_batch)
         self._connections = Connections(path, busy_timeout_s)
+        self._checkpoint_due = False  # a purge's checkpoint was blocked: the WAL may hold it
 
     # ---- connections -----------------------------------------------------
     def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -204,6 +208,49 @@ class SqliteStore:
     async def prune_changes(self, keep: int) -> None:
         """Delete change records older than the newest `keep`."""
         await self._write(lambda c: c.execute(q.PRUNE, (keep,)))
+
+    # ---- purging ---------------------------------------------------------
+    async def purge(self, user_id: str, check: PurgeCheck, when: datetime) -> User:
+        """Erase the user in one transaction, then checkpoint the WAL so no old page keeps it."""
+        user = await self._write(lambda conn: erasure.purge_user(conn, user_id, check, when))
+        await self._checkpoint()
+        return user
+
+    async def purge_expired(
+        self, deleted_before: datetime, limit: int, when: datetime
+    ) -> list[User] | None:
+        """Under the sweep file lock, erase a batch of expired users in one transaction."""
+        with files.sweep_lock(self._path) as held:
+            if not held:
+                return None
+            users = await self._write(
+                lambda conn: erasure.purge_expired(conn, deleted_before, limit, when)
+            )
+            # Also catches up on a checkpoint an earlier purge found blocked; with
+            # nothing to erase it is skipped (a TRUNCATE checkpoint holds writers back).
+            if users or self._checkpoint_due:
+                await self._checkpoint()
+            return users
+
+    async def forget_requests(self, created_before: datetime) -> int:
+        """Delete idempotency records older than `created_before`."""
+        cutoff = to_micros(created_before)
+        return await self._write(lambda c: c.execute(q.FORGET_REQUESTS, (cutoff,)).rowcount)
+
+    async def _checkpoint(self) -> None:
+        """Truncate the WAL; readers in the way only delay it to the next sweep or close."""
+        loop = asyncio.get_running_loop()
+        try:
+            done = await loop.run_in_executor(
+                self._readers, files.checkpoint, self._path, self._busy_timeout_s
+            )
+        except sqlite3.Error as exc:
+            raise _unavailable(exc) from exc
+        self._checkpoint_due = not done
+        if not done:
+            log.warning(
+                "WAL checkpoint after a purge was blocked by readers; retried at the next sweep"
+            )
 
 
 def _roll_back(conn: sqlite3.Connection) -> None:

@@ -10,14 +10,14 @@ from roster_user.domain.errors import (
     DomainError,
     Reason,
     email_in_use,
-    request_id_reused,
     user_exists,
     user_not_found,
 )
 from roster_user.domain.model import NAME_PREFIX, EventType, User
 from roster_user.domain.rules import email_key
 from roster_user.store.base import IdempotencyKey, Mutation
-from roster_user.store.codec import from_snapshot, snapshot, to_micros, user_columns, user_from_row
+from roster_user.store.codec import snapshot, to_micros, user_columns, user_from_row
+from roster_user.store.idempotency import replay
 from roster_user.store.sqlite import queries as q
 
 
@@ -55,9 +55,7 @@ def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None
     if key is not None:
         seen = conn.execute(q.REQUEST_ID, (key.request_id,)).fetchone()
         if seen is not None:
-            if seen["request_digest"] != key.request_digest:
-                raise request_id_reused()
-            return from_snapshot(seen["user_snapshot"])
+            return replay(seen["request_digest"], seen["user_snapshot"], key)
     if conn.execute(q.EXISTS, (user.user_id,)).fetchone():
         raise user_exists(user.name)
     if conn.execute(q.EMAIL_TAKEN, (email_key(user.email),)).fetchone():
@@ -72,6 +70,7 @@ def insert_user(conn: sqlite3.Connection, user: User, key: IdempotencyKey | None
                 key.request_digest,
                 snapshot(user),
                 to_micros(user.create_time),
+                user.uid,
             ),
         )
     return user
@@ -95,7 +94,8 @@ def update_user(conn: sqlite3.Connection, user_id: str, mutation: Mutation) -> U
 
 
 def _record(conn: sqlite3.Connection, event: EventType, user: User) -> None:
-    conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), to_micros(user.update_time)))
+    commit_time = to_micros(user.update_time)
+    conn.execute(q.RECORD_CHANGE, (int(event), snapshot(user), commit_time, user.uid))
 
 
 def integrity_error(exc: sqlite3.IntegrityError) -> DomainError:

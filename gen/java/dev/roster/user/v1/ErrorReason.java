@@ -199,6 +199,24 @@ public enum ErrorReason
    * <code>ERROR_REASON_DEADLINE_EXCEEDED = 19;</code>
    */
   ERROR_REASON_DEADLINE_EXCEEDED(19),
+  /**
+   * <pre>
+   * ERROR_REASON_USER_NOT_DELETED (FAILED_PRECONDITION): PurgeUser named a
+   * user that is not soft-deleted; delete it first, or purge with `force`.
+   * </pre>
+   *
+   * <code>ERROR_REASON_USER_NOT_DELETED = 20;</code>
+   */
+  ERROR_REASON_USER_NOT_DELETED(20),
+  /**
+   * <pre>
+   * ERROR_REASON_REQUEST_ID_PURGED (INVALID_ARGUMENT): the request_id created
+   * a user that has since been purged; its response is no longer kept.
+   * </pre>
+   *
+   * <code>ERROR_REASON_REQUEST_ID_PURGED = 21;</code>
+   */
+  ERROR_REASON_REQUEST_ID_PURGED(21),
   UNRECOGNIZED(-1),
   ;
 
@@ -393,6 +411,24 @@ public enum ErrorReason
    * <code>ERROR_REASON_DEADLINE_EXCEEDED = 19;</code>
    */
   public static final int ERROR_REASON_DEADLINE_EXCEEDED_VALUE = 19;
+  /**
+   * <pre>
+   * ERROR_REASON_USER_NOT_DELETED (FAILED_PRECONDITION): PurgeUser named a
+   * user that is not soft-deleted; delete it first, or purge with `force`.
+   * </pre>
+   *
+   * <code>ERROR_REASON_USER_NOT_DELETED = 20;</code>
+   */
+  public static final int ERROR_REASON_USER_NOT_DELETED_VALUE = 20;
+  /**
+   * <pre>
+   * ERROR_REASON_REQUEST_ID_PURGED (INVALID_ARGUMENT): the request_id created
+   * a user that has since been purged; its response is no longer kept.
+   * </pre>
+   *
+   * <code>ERROR_REASON_REQUEST_ID_PURGED = 21;</code>
+   */
+  public static final int ERROR_REASON_REQUEST_ID_PURGED_VALUE = 21;
 
 
   public final int getNumber() {
@@ -439,6 +475,8 @@ public enum ErrorReason
       case 17: return ERROR_REASON_UNAUTHENTICATED;
       case 18: return ERROR_REASON_PERMISSION_DENIED;
       case 19: return ERROR_REASON_DEADLINE_EXCEEDED;
+      case 20: return ERROR_REASON_USER_NOT_DELETED;
+      case 21: return ERROR_REASON_REQUEST_ID_PURGED;
       default: return null;
     }
   }

@@ -36,7 +36,7 @@ public final class ErrorReasonProto extends com.google.protobuf.GeneratedFile {
   static {
     java.lang.String[] descriptorData = {
       "\n!roster/user/v1/error_reason.proto\022\016ros" +
-      "ter.user.v1*\303\005\n\013ErrorReason\022\034\n\030ERROR_REA" +
+      "ter.user.v1*\212\006\n\013ErrorReason\022\034\n\030ERROR_REA" +
       "SON_UNSPECIFIED\020\000\022!\n\035ERROR_REASON_INVALI" +
       "D_ARGUMENT\020\001\022$\n ERROR_REASON_UNDECODABLE" +
       "_REQUEST\020\002\022#\n\037ERROR_REASON_INVALID_PAGE_" +
@@ -54,9 +54,11 @@ public final class ErrorReasonProto extends com.google.protobuf.GeneratedFile {
       "ASON_INTERNAL\020\020\022 \n\034ERROR_REASON_UNAUTHEN" +
       "TICATED\020\021\022\"\n\036ERROR_REASON_PERMISSION_DEN" +
       "IED\020\022\022\"\n\036ERROR_REASON_DEADLINE_EXCEEDED\020" +
-      "\023BQ\n\022dev.roster.user.v1B\020ErrorReasonProt" +
-      "oP\001Z\'roster.dev/gen/go/roster/user/v1;us" +
-      "erv1b\006proto3"
+      "\023\022!\n\035ERROR_REASON_USER_NOT_DELETED\020\024\022\"\n\036" +
+      "ERROR_REASON_REQUEST_ID_PURGED\020\025BQ\n\022dev." +
+      "roster.user.v1B\020ErrorReasonProtoP\001Z\'rost" +
+      "er.dev/gen/go/roster/user/v1;userv1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -280,7 +280,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object uid_ = "";
   /**
    * <pre>
-   * uid is a server-assigned UUID that is never reused, even after deletion.
+   * uid is a server-assigned UUID that is never reused, even after deletion
+   * or purging.
    * </pre>
    *
    * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -301,7 +302,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * uid is a server-assigned UUID that is never reused, even after deletion.
+   * uid is a server-assigned UUID that is never reused, even after deletion
+   * or purging.
    * </pre>
    *
    * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -759,6 +761,50 @@ java.lang.String defaultValue) {
     }
   }
 
+  public static final int EXPIRE_TIME_FIELD_NUMBER = 12;
+  private com.google.protobuf.Timestamp expireTime_;
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   * @return Whether the expireTime field is set.
+   */
+  @java.lang.Override
+  public boolean hasExpireTime() {
+    return ((bitField0_ & 0x00000008) != 0);
+  }
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   * @return The expireTime.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getExpireTime() {
+    return expireTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expireTime_;
+  }
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getExpireTimeOrBuilder() {
+    return expireTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expireTime_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -809,6 +855,9 @@ java.lang.String defaultValue) {
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(externalId_)) {
       com.google.protobuf.GeneratedMessage.writeString(output, 11, externalId_);
     }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      output.writeMessage(12, getExpireTime());
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -856,6 +905,10 @@ java.lang.String defaultValue) {
     }
     if (!com.google.protobuf.GeneratedMessage.isStringEmpty(externalId_)) {
       size += com.google.protobuf.GeneratedMessage.computeStringSize(11, externalId_);
+    }
+    if (((bitField0_ & 0x00000008) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(12, getExpireTime());
     }
     return size;
   }
@@ -911,6 +964,11 @@ java.lang.String defaultValue) {
         .equals(other.getEtag())) return false;
     if (!getExternalId()
         .equals(other.getExternalId())) return false;
+    if (hasExpireTime() != other.hasExpireTime()) return false;
+    if (hasExpireTime()) {
+      if (!getExpireTime()
+          .equals(other.getExpireTime())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -952,6 +1010,10 @@ java.lang.String defaultValue) {
     hash = (53 * hash) + getEtag().hashCode();
     hash = (37 * hash) + EXTERNAL_ID_FIELD_NUMBER;
     hash = (53 * hash) + getExternalId().hashCode();
+    if (hasExpireTime()) {
+      hash = (37 * hash) + EXPIRE_TIME_FIELD_NUMBER;
+      hash = (53 * hash) + getExpireTime().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -1111,6 +1173,7 @@ java.lang.String defaultValue) {
         internalGetCreateTimeFieldBuilder();
         internalGetUpdateTimeFieldBuilder();
         internalGetDeleteTimeFieldBuilder();
+        internalGetExpireTimeFieldBuilder();
       }
     }
     @java.lang.Override
@@ -1140,6 +1203,11 @@ java.lang.String defaultValue) {
       }
       etag_ = "";
       externalId_ = "";
+      expireTime_ = null;
+      if (expireTimeBuilder_ != null) {
+        expireTimeBuilder_.dispose();
+        expireTimeBuilder_ = null;
+      }
       return this;
     }
 
@@ -1217,6 +1285,12 @@ java.lang.String defaultValue) {
       if (((from_bitField0_ & 0x00000400) != 0)) {
         result.externalId_ = externalId_;
       }
+      if (((from_bitField0_ & 0x00000800) != 0)) {
+        result.expireTime_ = expireTimeBuilder_ == null
+            ? expireTime_
+            : expireTimeBuilder_.build();
+        to_bitField0_ |= 0x00000008;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -1276,6 +1350,9 @@ java.lang.String defaultValue) {
         externalId_ = other.externalId_;
         bitField0_ |= 0x00000400;
         onChanged();
+      }
+      if (other.hasExpireTime()) {
+        mergeExpireTime(other.getExpireTime());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -1366,6 +1443,13 @@ java.lang.String defaultValue) {
               bitField0_ |= 0x00000400;
               break;
             } // case 90
+            case 98: {
+              input.readMessage(
+                  internalGetExpireTimeFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000800;
+              break;
+            } // case 98
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1483,7 +1567,8 @@ java.lang.String defaultValue) {
     private java.lang.Object uid_ = "";
     /**
      * <pre>
-     * uid is a server-assigned UUID that is never reused, even after deletion.
+     * uid is a server-assigned UUID that is never reused, even after deletion
+     * or purging.
      * </pre>
      *
      * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -1503,7 +1588,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * uid is a server-assigned UUID that is never reused, even after deletion.
+     * uid is a server-assigned UUID that is never reused, even after deletion
+     * or purging.
      * </pre>
      *
      * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -1524,7 +1610,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * uid is a server-assigned UUID that is never reused, even after deletion.
+     * uid is a server-assigned UUID that is never reused, even after deletion
+     * or purging.
      * </pre>
      *
      * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -1541,7 +1628,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * uid is a server-assigned UUID that is never reused, even after deletion.
+     * uid is a server-assigned UUID that is never reused, even after deletion
+     * or purging.
      * </pre>
      *
      * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -1555,7 +1643,8 @@ java.lang.String defaultValue) {
     }
     /**
      * <pre>
-     * uid is a server-assigned UUID that is never reused, even after deletion.
+     * uid is a server-assigned UUID that is never reused, even after deletion
+     * or purging.
      * </pre>
      *
      * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -2662,6 +2751,179 @@ java.lang.String defaultValue) {
       bitField0_ |= 0x00000400;
       onChanged();
       return this;
+    }
+
+    private com.google.protobuf.Timestamp expireTime_;
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> expireTimeBuilder_;
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     * @return Whether the expireTime field is set.
+     */
+    public boolean hasExpireTime() {
+      return ((bitField0_ & 0x00000800) != 0);
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     * @return The expireTime.
+     */
+    public com.google.protobuf.Timestamp getExpireTime() {
+      if (expireTimeBuilder_ == null) {
+        return expireTime_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : expireTime_;
+      } else {
+        return expireTimeBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public Builder setExpireTime(com.google.protobuf.Timestamp value) {
+      if (expireTimeBuilder_ == null) {
+        java.util.Objects.requireNonNull(value);
+        expireTime_ = value;
+      } else {
+        expireTimeBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public Builder setExpireTime(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (expireTimeBuilder_ == null) {
+        expireTime_ = builderForValue.build();
+      } else {
+        expireTimeBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public Builder mergeExpireTime(com.google.protobuf.Timestamp value) {
+      if (expireTimeBuilder_ == null) {
+        if (((bitField0_ & 0x00000800) != 0) &&
+          expireTime_ != null &&
+          expireTime_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getExpireTimeBuilder().mergeFrom(value);
+        } else {
+          expireTime_ = value;
+        }
+      } else {
+        expireTimeBuilder_.mergeFrom(value);
+      }
+      if (expireTime_ != null) {
+        bitField0_ |= 0x00000800;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public Builder clearExpireTime() {
+      bitField0_ = (bitField0_ & ~0x00000800);
+      expireTime_ = null;
+      if (expireTimeBuilder_ != null) {
+        expireTimeBuilder_.dispose();
+        expireTimeBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getExpireTimeBuilder() {
+      bitField0_ |= 0x00000800;
+      onChanged();
+      return internalGetExpireTimeFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getExpireTimeOrBuilder() {
+      if (expireTimeBuilder_ != null) {
+        return expireTimeBuilder_.getMessageOrBuilder();
+      } else {
+        return expireTime_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : expireTime_;
+      }
+    }
+    /**
+     * <pre>
+     * expire_time is set while the user is soft-deleted: when the server will
+     * purge the user for good (delete_time plus the server's retention period).
+     * Unset when the server purges nothing on its own.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilder<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        internalGetExpireTimeFieldBuilder() {
+      if (expireTimeBuilder_ == null) {
+        expireTimeBuilder_ = new com.google.protobuf.SingleFieldBuilder<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getExpireTime(),
+                getParentForChildren(),
+                isClean());
+        expireTime_ = null;
+      }
+      return expireTimeBuilder_;
     }
 
     // @@protoc_insertion_point(builder_scope:roster.user.v1.User)

@@ -34,7 +34,8 @@ public interface UserOrBuilder extends
 
   /**
    * <pre>
-   * uid is a server-assigned UUID that is never reused, even after deletion.
+   * uid is a server-assigned UUID that is never reused, even after deletion
+   * or purging.
    * </pre>
    *
    * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -43,7 +44,8 @@ public interface UserOrBuilder extends
   java.lang.String getUid();
   /**
    * <pre>
-   * uid is a server-assigned UUID that is never reused, even after deletion.
+   * uid is a server-assigned UUID that is never reused, even after deletion
+   * or purging.
    * </pre>
    *
    * <code>string uid = 2 [json_name = "uid", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
@@ -300,4 +302,37 @@ java.lang.String defaultValue);
    */
   com.google.protobuf.ByteString
       getExternalIdBytes();
+
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   * @return Whether the expireTime field is set.
+   */
+  boolean hasExpireTime();
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   * @return The expireTime.
+   */
+  com.google.protobuf.Timestamp getExpireTime();
+  /**
+   * <pre>
+   * expire_time is set while the user is soft-deleted: when the server will
+   * purge the user for good (delete_time plus the server's retention period).
+   * Unset when the server purges nothing on its own.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp expire_time = 12 [json_name = "expireTime", (.google.api.field_behavior) = OUTPUT_ONLY];</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getExpireTimeOrBuilder();
 }

@@ -48,7 +48,7 @@ public final class UserProto extends com.google.protobuf.GeneratedFile {
       "\n\031roster/user/v1/user.proto\022\016roster.user" +
       ".v1\032\037google/api/field_behavior.proto\032\031go" +
       "ogle/api/resource.proto\032\037google/protobuf" +
-      "/timestamp.proto\"\262\005\n\004User\022\030\n\004name\030\001 \001(\tB" +
+      "/timestamp.proto\"\365\005\n\004User\022\030\n\004name\030\001 \001(\tB" +
       "\004\342A\001\010R\004name\022\026\n\003uid\030\002 \001(\tB\004\342A\001\003R\003uid\022\032\n\005e" +
       "mail\030\003 \001(\tB\004\342A\001\002R\005email\022\'\n\014display_name\030" +
       "\004 \001(\tB\004\342A\001\001R\013displayName\0226\n\005state\030\005 \001(\0162" +
@@ -61,13 +61,15 @@ public final class UserProto extends com.google.protobuf.GeneratedFile {
       "\n\013delete_time\030\t \001(\0132\032.google.protobuf.Ti" +
       "mestampB\004\342A\001\003R\ndeleteTime\022\030\n\004etag\030\n \001(\tB" +
       "\004\342A\001\001R\004etag\022%\n\013external_id\030\013 \001(\tB\004\342A\001\005R\n" +
-      "externalId\0329\n\013LabelsEntry\022\020\n\003key\030\001 \001(\tR\003" +
-      "key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"E\n\005State\022\025" +
-      "\n\021STATE_UNSPECIFIED\020\000\022\020\n\014STATE_ACTIVE\020\001\022" +
-      "\023\n\017STATE_SUSPENDED\020\002:/\352A,\n\017roster.dev/Us" +
-      "er\022\014users/{user}*\005users2\004userBJ\n\022dev.ros" +
-      "ter.user.v1B\tUserProtoP\001Z\'roster.dev/gen" +
-      "/go/roster/user/v1;userv1b\006proto3"
+      "externalId\022A\n\013expire_time\030\014 \001(\0132\032.google" +
+      ".protobuf.TimestampB\004\342A\001\003R\nexpireTime\0329\n" +
+      "\013LabelsEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030" +
+      "\002 \001(\tR\005value:\0028\001\"E\n\005State\022\025\n\021STATE_UNSPE" +
+      "CIFIED\020\000\022\020\n\014STATE_ACTIVE\020\001\022\023\n\017STATE_SUSP" +
+      "ENDED\020\002:/\352A,\n\017roster.dev/User\022\014users/{us" +
+      "er}*\005users2\004userBJ\n\022dev.roster.user.v1B\t" +
+      "UserProtoP\001Z\'roster.dev/gen/go/roster/us" +
+      "er/v1;userv1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -81,7 +83,7 @@ public final class UserProto extends com.google.protobuf.GeneratedFile {
     internal_static_roster_user_v1_User_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_roster_user_v1_User_descriptor,
-        new java.lang.String[] { "Name", "Uid", "Email", "DisplayName", "State", "Labels", "CreateTime", "UpdateTime", "DeleteTime", "Etag", "ExternalId", });
+        new java.lang.String[] { "Name", "Uid", "Email", "DisplayName", "State", "Labels", "CreateTime", "UpdateTime", "DeleteTime", "Etag", "ExternalId", "ExpireTime", });
     internal_static_roster_user_v1_User_LabelsEntry_descriptor =
       internal_static_roster_user_v1_User_descriptor.getNestedType(0);
     internal_static_roster_user_v1_User_LabelsEntry_fieldAccessorTable = new

@@ -4,7 +4,7 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
 
 /**
  * <pre>
- * UserService creates, reads, lists, updates, deletes and watches users.
+ * UserService creates, reads, lists, updates, deletes, purges and watches users.
  * Every error carries a `google.rpc.Status` whose details hold a
  * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
  * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -239,6 +239,37 @@ public final class UserServiceGrpc {
     return getUndeleteUserMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.roster.user.v1.PurgeUserRequest,
+      dev.roster.user.v1.PurgeUserResponse> getPurgeUserMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "PurgeUser",
+      requestType = dev.roster.user.v1.PurgeUserRequest.class,
+      responseType = dev.roster.user.v1.PurgeUserResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.roster.user.v1.PurgeUserRequest,
+      dev.roster.user.v1.PurgeUserResponse> getPurgeUserMethod() {
+    io.grpc.MethodDescriptor<dev.roster.user.v1.PurgeUserRequest, dev.roster.user.v1.PurgeUserResponse> getPurgeUserMethod;
+    if ((getPurgeUserMethod = UserServiceGrpc.getPurgeUserMethod) == null) {
+      synchronized (UserServiceGrpc.class) {
+        if ((getPurgeUserMethod = UserServiceGrpc.getPurgeUserMethod) == null) {
+          UserServiceGrpc.getPurgeUserMethod = getPurgeUserMethod =
+              io.grpc.MethodDescriptor.<dev.roster.user.v1.PurgeUserRequest, dev.roster.user.v1.PurgeUserResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "PurgeUser"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.roster.user.v1.PurgeUserRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.roster.user.v1.PurgeUserResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new UserServiceMethodDescriptorSupplier("PurgeUser"))
+              .build();
+        }
+      }
+    }
+    return getPurgeUserMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.roster.user.v1.WatchUsersRequest,
       dev.roster.user.v1.WatchUsersResponse> getWatchUsersMethod;
 
@@ -331,7 +362,7 @@ public final class UserServiceGrpc {
 
   /**
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -382,9 +413,11 @@ public final class UserServiceGrpc {
      * <pre>
      * CreateUser creates a user. Retrying with the same request_id returns the
      * first response and creates nothing.
+     * Request ids are kept for the server's idempotency period (7 days by
+     * default), not forever.
      * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-     * reused for a different request), ALREADY_EXISTS (user_id taken, email
-     * in use).
+     * reused for a different request, request_id of a user since purged),
+     * ALREADY_EXISTS (user_id taken, email in use).
      * </pre>
      */
     default void createUser(dev.roster.user.v1.CreateUserRequest request,
@@ -408,7 +441,7 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * DeleteUser soft-deletes a user: it stays readable with delete_time set
-     * until undeleted.
+     * until undeleted, or until purged at expire_time.
      * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
      * deleted, unless allow_missing), ABORTED (stale etag).
      * </pre>
@@ -428,6 +461,25 @@ public final class UserServiceGrpc {
     default void undeleteUser(dev.roster.user.v1.UndeleteUserRequest request,
         io.grpc.stub.StreamObserver<dev.roster.user.v1.UndeleteUserResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getUndeleteUserMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+     * its email and user_id can be used again (its uid never is), its earlier
+     * change events keep their revisions but lose every personal field, the
+     * response stored for the request_id that created it is dropped, and
+     * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+     * purged on their own at expire_time. Needs the scope `users.write`,
+     * and `users.admin` as well with `force`.
+     * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+     * (the user is not soft-deleted and force is not set), ABORTED (stale
+     * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+     * </pre>
+     */
+    default void purgeUser(dev.roster.user.v1.PurgeUserRequest request,
+        io.grpc.stub.StreamObserver<dev.roster.user.v1.PurgeUserResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getPurgeUserMethod(), responseObserver);
     }
 
     /**
@@ -452,7 +504,7 @@ public final class UserServiceGrpc {
   /**
    * Base class for the server implementation of the service UserService.
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -473,7 +525,7 @@ public final class UserServiceGrpc {
   /**
    * A stub to allow clients to do asynchronous rpc calls to service UserService.
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -538,9 +590,11 @@ public final class UserServiceGrpc {
      * <pre>
      * CreateUser creates a user. Retrying with the same request_id returns the
      * first response and creates nothing.
+     * Request ids are kept for the server's idempotency period (7 days by
+     * default), not forever.
      * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-     * reused for a different request), ALREADY_EXISTS (user_id taken, email
-     * in use).
+     * reused for a different request, request_id of a user since purged),
+     * ALREADY_EXISTS (user_id taken, email in use).
      * </pre>
      */
     public void createUser(dev.roster.user.v1.CreateUserRequest request,
@@ -566,7 +620,7 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * DeleteUser soft-deletes a user: it stays readable with delete_time set
-     * until undeleted.
+     * until undeleted, or until purged at expire_time.
      * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
      * deleted, unless allow_missing), ABORTED (stale etag).
      * </pre>
@@ -592,6 +646,26 @@ public final class UserServiceGrpc {
 
     /**
      * <pre>
+     * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+     * its email and user_id can be used again (its uid never is), its earlier
+     * change events keep their revisions but lose every personal field, the
+     * response stored for the request_id that created it is dropped, and
+     * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+     * purged on their own at expire_time. Needs the scope `users.write`,
+     * and `users.admin` as well with `force`.
+     * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+     * (the user is not soft-deleted and force is not set), ABORTED (stale
+     * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+     * </pre>
+     */
+    public void purgeUser(dev.roster.user.v1.PurgeUserRequest request,
+        io.grpc.stub.StreamObserver<dev.roster.user.v1.PurgeUserResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getPurgeUserMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * WatchUsers streams every change to users in commit order. The first
      * message is a bookmark carrying the revision the stream starts from; every
      * change committed after the caller receives it is delivered. Each event
@@ -613,7 +687,7 @@ public final class UserServiceGrpc {
   /**
    * A stub to allow clients to do synchronous rpc calls to service UserService.
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -675,9 +749,11 @@ public final class UserServiceGrpc {
      * <pre>
      * CreateUser creates a user. Retrying with the same request_id returns the
      * first response and creates nothing.
+     * Request ids are kept for the server's idempotency period (7 days by
+     * default), not forever.
      * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-     * reused for a different request), ALREADY_EXISTS (user_id taken, email
-     * in use).
+     * reused for a different request, request_id of a user since purged),
+     * ALREADY_EXISTS (user_id taken, email in use).
      * </pre>
      */
     public dev.roster.user.v1.CreateUserResponse createUser(dev.roster.user.v1.CreateUserRequest request) throws io.grpc.StatusException {
@@ -701,7 +777,7 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * DeleteUser soft-deletes a user: it stays readable with delete_time set
-     * until undeleted.
+     * until undeleted, or until purged at expire_time.
      * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
      * deleted, unless allow_missing), ABORTED (stale etag).
      * </pre>
@@ -721,6 +797,25 @@ public final class UserServiceGrpc {
     public dev.roster.user.v1.UndeleteUserResponse undeleteUser(dev.roster.user.v1.UndeleteUserRequest request) throws io.grpc.StatusException {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getUndeleteUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+     * its email and user_id can be used again (its uid never is), its earlier
+     * change events keep their revisions but lose every personal field, the
+     * response stored for the request_id that created it is dropped, and
+     * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+     * purged on their own at expire_time. Needs the scope `users.write`,
+     * and `users.admin` as well with `force`.
+     * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+     * (the user is not soft-deleted and force is not set), ABORTED (stale
+     * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+     * </pre>
+     */
+    public dev.roster.user.v1.PurgeUserResponse purgeUser(dev.roster.user.v1.PurgeUserRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getPurgeUserMethod(), getCallOptions(), request);
     }
 
     /**
@@ -747,7 +842,7 @@ public final class UserServiceGrpc {
   /**
    * A stub to allow clients to do limited synchronous rpc calls to service UserService.
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -809,9 +904,11 @@ public final class UserServiceGrpc {
      * <pre>
      * CreateUser creates a user. Retrying with the same request_id returns the
      * first response and creates nothing.
+     * Request ids are kept for the server's idempotency period (7 days by
+     * default), not forever.
      * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-     * reused for a different request), ALREADY_EXISTS (user_id taken, email
-     * in use).
+     * reused for a different request, request_id of a user since purged),
+     * ALREADY_EXISTS (user_id taken, email in use).
      * </pre>
      */
     public dev.roster.user.v1.CreateUserResponse createUser(dev.roster.user.v1.CreateUserRequest request) {
@@ -835,7 +932,7 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * DeleteUser soft-deletes a user: it stays readable with delete_time set
-     * until undeleted.
+     * until undeleted, or until purged at expire_time.
      * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
      * deleted, unless allow_missing), ABORTED (stale etag).
      * </pre>
@@ -855,6 +952,25 @@ public final class UserServiceGrpc {
     public dev.roster.user.v1.UndeleteUserResponse undeleteUser(dev.roster.user.v1.UndeleteUserRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getUndeleteUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+     * its email and user_id can be used again (its uid never is), its earlier
+     * change events keep their revisions but lose every personal field, the
+     * response stored for the request_id that created it is dropped, and
+     * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+     * purged on their own at expire_time. Needs the scope `users.write`,
+     * and `users.admin` as well with `force`.
+     * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+     * (the user is not soft-deleted and force is not set), ABORTED (stale
+     * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+     * </pre>
+     */
+    public dev.roster.user.v1.PurgeUserResponse purgeUser(dev.roster.user.v1.PurgeUserRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getPurgeUserMethod(), getCallOptions(), request);
     }
 
     /**
@@ -880,7 +996,7 @@ public final class UserServiceGrpc {
   /**
    * A stub to allow clients to do ListenableFuture-style rpc calls to service UserService.
    * <pre>
-   * UserService creates, reads, lists, updates, deletes and watches users.
+   * UserService creates, reads, lists, updates, deletes, purges and watches users.
    * Every error carries a `google.rpc.Status` whose details hold a
    * `google.rpc.ErrorInfo` (domain `user.roster.dev`, reason from
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
@@ -945,9 +1061,11 @@ public final class UserServiceGrpc {
      * <pre>
      * CreateUser creates a user. Retrying with the same request_id returns the
      * first response and creates nothing.
+     * Request ids are kept for the server's idempotency period (7 days by
+     * default), not forever.
      * Errors: INVALID_ARGUMENT (missing email, malformed field, request_id
-     * reused for a different request), ALREADY_EXISTS (user_id taken, email
-     * in use).
+     * reused for a different request, request_id of a user since purged),
+     * ALREADY_EXISTS (user_id taken, email in use).
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.roster.user.v1.CreateUserResponse> createUser(
@@ -973,7 +1091,7 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * DeleteUser soft-deletes a user: it stays readable with delete_time set
-     * until undeleted.
+     * until undeleted, or until purged at expire_time.
      * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND (missing or already
      * deleted, unless allow_missing), ABORTED (stale etag).
      * </pre>
@@ -996,6 +1114,26 @@ public final class UserServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getUndeleteUserMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * PurgeUser removes a soft-deleted user for good: it can no longer be read,
+     * its email and user_id can be used again (its uid never is), its earlier
+     * change events keep their revisions but lose every personal field, the
+     * response stored for the request_id that created it is dropped, and
+     * watchers get an EVENT_TYPE_PURGED event. Soft-deleted users are also
+     * purged on their own at expire_time. Needs the scope `users.write`,
+     * and `users.admin` as well with `force`.
+     * Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND, FAILED_PRECONDITION
+     * (the user is not soft-deleted and force is not set), ABORTED (stale
+     * etag), PERMISSION_DENIED (force without the scope `users.admin`).
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.roster.user.v1.PurgeUserResponse> purgeUser(
+        dev.roster.user.v1.PurgeUserRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getPurgeUserMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_GET_USER = 0;
@@ -1005,7 +1143,8 @@ public final class UserServiceGrpc {
   private static final int METHODID_UPDATE_USER = 4;
   private static final int METHODID_DELETE_USER = 5;
   private static final int METHODID_UNDELETE_USER = 6;
-  private static final int METHODID_WATCH_USERS = 7;
+  private static final int METHODID_PURGE_USER = 7;
+  private static final int METHODID_WATCH_USERS = 8;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1051,6 +1190,10 @@ public final class UserServiceGrpc {
         case METHODID_UNDELETE_USER:
           serviceImpl.undeleteUser((dev.roster.user.v1.UndeleteUserRequest) request,
               (io.grpc.stub.StreamObserver<dev.roster.user.v1.UndeleteUserResponse>) responseObserver);
+          break;
+        case METHODID_PURGE_USER:
+          serviceImpl.purgeUser((dev.roster.user.v1.PurgeUserRequest) request,
+              (io.grpc.stub.StreamObserver<dev.roster.user.v1.PurgeUserResponse>) responseObserver);
           break;
         case METHODID_WATCH_USERS:
           serviceImpl.watchUsers((dev.roster.user.v1.WatchUsersRequest) request,
@@ -1124,6 +1267,13 @@ public final class UserServiceGrpc {
               dev.roster.user.v1.UndeleteUserResponse>(
                 service, METHODID_UNDELETE_USER)))
         .addMethod(
+          getPurgeUserMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.roster.user.v1.PurgeUserRequest,
+              dev.roster.user.v1.PurgeUserResponse>(
+                service, METHODID_PURGE_USER)))
+        .addMethod(
           getWatchUsersMethod(),
           io.grpc.stub.ServerCalls.asyncServerStreamingCall(
             new MethodHandlers<
@@ -1185,6 +1335,7 @@ public final class UserServiceGrpc {
               .addMethod(getUpdateUserMethod())
               .addMethod(getDeleteUserMethod())
               .addMethod(getUndeleteUserMethod())
+              .addMethod(getPurgeUserMethod())
               .addMethod(getWatchUsersMethod())
               .build();
         }

@@ -97,6 +97,16 @@ public final class UserServiceProto extends com.google.protobuf.GeneratedFile {
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
       internal_static_roster_user_v1_UndeleteUserResponse_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_roster_user_v1_PurgeUserRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_roster_user_v1_PurgeUserRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_roster_user_v1_PurgeUserResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessage.FieldAccessorTable
+      internal_static_roster_user_v1_PurgeUserResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_roster_user_v1_WatchUsersRequest_descriptor;
   static final 
     com.google.protobuf.GeneratedMessage.FieldAccessorTable
@@ -153,41 +163,49 @@ public final class UserServiceProto extends com.google.protobuf.GeneratedFile {
       "\022,\n\004name\030\001 \001(\tB\030\342A\001\002\372A\021\n\017roster.dev/User" +
       "R\004name\022\030\n\004etag\030\002 \001(\tB\004\342A\001\001R\004etag\"@\n\024Unde" +
       "leteUserResponse\022(\n\004user\030\001 \001(\0132\024.roster." +
-      "user.v1.UserR\004user\"\177\n\021WatchUsersRequest\022" +
-      "+\n\016start_revision\030\001 \001(\003B\004\342A\001\001R\rstartRevi" +
-      "sion\022=\n\030max_changes_per_response\030\002 \001(\005B\004" +
-      "\342A\001\001R\025maxChangesPerResponse\"\307\003\n\022WatchUse" +
-      "rsResponse\022\032\n\010revision\030\001 \001(\003R\010revision\022K" +
-      "\n\nevent_type\030\002 \001(\0162,.roster.user.v1.Watc" +
-      "hUsersResponse.EventTypeR\teventType\022(\n\004u" +
-      "ser\030\003 \001(\0132\024.roster.user.v1.UserR\004user\022;\n" +
-      "\013commit_time\030\004 \001(\0132\032.google.protobuf.Tim" +
-      "estampR\ncommitTime\022<\n\007changes\030\005 \003(\0132\".ro" +
-      "ster.user.v1.WatchUsersResponseR\007changes" +
-      "\"\242\001\n\tEventType\022\032\n\026EVENT_TYPE_UNSPECIFIED" +
-      "\020\000\022\026\n\022EVENT_TYPE_CREATED\020\001\022\026\n\022EVENT_TYPE" +
-      "_UPDATED\020\002\022\026\n\022EVENT_TYPE_DELETED\020\003\022\030\n\024EV" +
-      "ENT_TYPE_UNDELETED\020\004\022\027\n\023EVENT_TYPE_BOOKM" +
-      "ARK\020\0052\272\005\n\013UserService\022J\n\007GetUser\022\036.roste" +
-      "r.user.v1.GetUserRequest\032\037.roster.user.v" +
-      "1.GetUserResponse\022\\\n\rBatchGetUsers\022$.ros" +
-      "ter.user.v1.BatchGetUsersRequest\032%.roste" +
-      "r.user.v1.BatchGetUsersResponse\022P\n\tListU" +
-      "sers\022 .roster.user.v1.ListUsersRequest\032!" +
-      ".roster.user.v1.ListUsersResponse\022S\n\nCre" +
-      "ateUser\022!.roster.user.v1.CreateUserReque" +
-      "st\032\".roster.user.v1.CreateUserResponse\022S" +
-      "\n\nUpdateUser\022!.roster.user.v1.UpdateUser" +
-      "Request\032\".roster.user.v1.UpdateUserRespo" +
-      "nse\022S\n\nDeleteUser\022!.roster.user.v1.Delet" +
-      "eUserRequest\032\".roster.user.v1.DeleteUser" +
-      "Response\022Y\n\014UndeleteUser\022#.roster.user.v" +
-      "1.UndeleteUserRequest\032$.roster.user.v1.U" +
-      "ndeleteUserResponse\022U\n\nWatchUsers\022!.rost" +
-      "er.user.v1.WatchUsersRequest\032\".roster.us" +
-      "er.v1.WatchUsersResponse0\001BQ\n\022dev.roster" +
-      ".user.v1B\020UserServiceProtoP\001Z\'roster.dev" +
-      "/gen/go/roster/user/v1;userv1b\006proto3"
+      "user.v1.UserR\004user\"v\n\020PurgeUserRequest\022," +
+      "\n\004name\030\001 \001(\tB\030\342A\001\002\372A\021\n\017roster.dev/UserR\004" +
+      "name\022\030\n\004etag\030\002 \001(\tB\004\342A\001\001R\004etag\022\032\n\005force\030" +
+      "\003 \001(\010B\004\342A\001\001R\005force\"9\n\021PurgeUserResponse\022" +
+      "\022\n\004name\030\001 \001(\tR\004name\022\020\n\003uid\030\002 \001(\tR\003uid\"\177\n" +
+      "\021WatchUsersRequest\022+\n\016start_revision\030\001 \001" +
+      "(\003B\004\342A\001\001R\rstartRevision\022=\n\030max_changes_p" +
+      "er_response\030\002 \001(\005B\004\342A\001\001R\025maxChangesPerRe" +
+      "sponse\"\336\003\n\022WatchUsersResponse\022\032\n\010revisio" +
+      "n\030\001 \001(\003R\010revision\022K\n\nevent_type\030\002 \001(\0162,." +
+      "roster.user.v1.WatchUsersResponse.EventT" +
+      "ypeR\teventType\022(\n\004user\030\003 \001(\0132\024.roster.us" +
+      "er.v1.UserR\004user\022;\n\013commit_time\030\004 \001(\0132\032." +
+      "google.protobuf.TimestampR\ncommitTime\022<\n" +
+      "\007changes\030\005 \003(\0132\".roster.user.v1.WatchUse" +
+      "rsResponseR\007changes\"\271\001\n\tEventType\022\032\n\026EVE" +
+      "NT_TYPE_UNSPECIFIED\020\000\022\026\n\022EVENT_TYPE_CREA" +
+      "TED\020\001\022\026\n\022EVENT_TYPE_UPDATED\020\002\022\026\n\022EVENT_T" +
+      "YPE_DELETED\020\003\022\030\n\024EVENT_TYPE_UNDELETED\020\004\022" +
+      "\027\n\023EVENT_TYPE_BOOKMARK\020\005\022\025\n\021EVENT_TYPE_P" +
+      "URGED\020\0062\214\006\n\013UserService\022J\n\007GetUser\022\036.ros" +
+      "ter.user.v1.GetUserRequest\032\037.roster.user" +
+      ".v1.GetUserResponse\022\\\n\rBatchGetUsers\022$.r" +
+      "oster.user.v1.BatchGetUsersRequest\032%.ros" +
+      "ter.user.v1.BatchGetUsersResponse\022P\n\tLis" +
+      "tUsers\022 .roster.user.v1.ListUsersRequest" +
+      "\032!.roster.user.v1.ListUsersResponse\022S\n\nC" +
+      "reateUser\022!.roster.user.v1.CreateUserReq" +
+      "uest\032\".roster.user.v1.CreateUserResponse" +
+      "\022S\n\nUpdateUser\022!.roster.user.v1.UpdateUs" +
+      "erRequest\032\".roster.user.v1.UpdateUserRes" +
+      "ponse\022S\n\nDeleteUser\022!.roster.user.v1.Del" +
+      "eteUserRequest\032\".roster.user.v1.DeleteUs" +
+      "erResponse\022Y\n\014UndeleteUser\022#.roster.user" +
+      ".v1.UndeleteUserRequest\032$.roster.user.v1" +
+      ".UndeleteUserResponse\022P\n\tPurgeUser\022 .ros" +
+      "ter.user.v1.PurgeUserRequest\032!.roster.us" +
+      "er.v1.PurgeUserResponse\022U\n\nWatchUsers\022!." +
+      "roster.user.v1.WatchUsersRequest\032\".roste" +
+      "r.user.v1.WatchUsersResponse0\001BQ\n\022dev.ro" +
+      "ster.user.v1B\020UserServiceProtoP\001Z\'roster" +
+      ".dev/gen/go/roster/user/v1;userv1b\006proto" +
+      "3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -282,14 +300,26 @@ public final class UserServiceProto extends com.google.protobuf.GeneratedFile {
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_roster_user_v1_UndeleteUserResponse_descriptor,
         new java.lang.String[] { "User", });
-    internal_static_roster_user_v1_WatchUsersRequest_descriptor =
+    internal_static_roster_user_v1_PurgeUserRequest_descriptor =
       getDescriptor().getMessageType(14);
+    internal_static_roster_user_v1_PurgeUserRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_roster_user_v1_PurgeUserRequest_descriptor,
+        new java.lang.String[] { "Name", "Etag", "Force", });
+    internal_static_roster_user_v1_PurgeUserResponse_descriptor =
+      getDescriptor().getMessageType(15);
+    internal_static_roster_user_v1_PurgeUserResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessage.FieldAccessorTable(
+        internal_static_roster_user_v1_PurgeUserResponse_descriptor,
+        new java.lang.String[] { "Name", "Uid", });
+    internal_static_roster_user_v1_WatchUsersRequest_descriptor =
+      getDescriptor().getMessageType(16);
     internal_static_roster_user_v1_WatchUsersRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_roster_user_v1_WatchUsersRequest_descriptor,
         new java.lang.String[] { "StartRevision", "MaxChangesPerResponse", });
     internal_static_roster_user_v1_WatchUsersResponse_descriptor =
-      getDescriptor().getMessageType(15);
+      getDescriptor().getMessageType(17);
     internal_static_roster_user_v1_WatchUsersResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_roster_user_v1_WatchUsersResponse_descriptor,

@@ -114,6 +114,16 @@ private static final long serialVersionUID = 0L;
      * <code>EVENT_TYPE_BOOKMARK = 5;</code>
      */
     EVENT_TYPE_BOOKMARK(5),
+    /**
+     * <pre>
+     * EVENT_TYPE_PURGED means the user was removed for good; the event's
+     * user carries only name and uid, and earlier events of that user no
+     * longer carry its personal fields.
+     * </pre>
+     *
+     * <code>EVENT_TYPE_PURGED = 6;</code>
+     */
+    EVENT_TYPE_PURGED(6),
     UNRECOGNIZED(-1),
     ;
 
@@ -176,6 +186,16 @@ private static final long serialVersionUID = 0L;
      * <code>EVENT_TYPE_BOOKMARK = 5;</code>
      */
     public static final int EVENT_TYPE_BOOKMARK_VALUE = 5;
+    /**
+     * <pre>
+     * EVENT_TYPE_PURGED means the user was removed for good; the event's
+     * user carries only name and uid, and earlier events of that user no
+     * longer carry its personal fields.
+     * </pre>
+     *
+     * <code>EVENT_TYPE_PURGED = 6;</code>
+     */
+    public static final int EVENT_TYPE_PURGED_VALUE = 6;
 
 
     public final int getNumber() {
@@ -208,6 +228,7 @@ private static final long serialVersionUID = 0L;
         case 3: return EVENT_TYPE_DELETED;
         case 4: return EVENT_TYPE_UNDELETED;
         case 5: return EVENT_TYPE_BOOKMARK;
+        case 6: return EVENT_TYPE_PURGED;
         default: return null;
       }
     }
@@ -311,7 +332,9 @@ private static final long serialVersionUID = 0L;
   private dev.roster.user.v1.User user_;
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -323,7 +346,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -335,7 +360,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1067,7 +1094,9 @@ private static final long serialVersionUID = 0L;
         dev.roster.user.v1.User, dev.roster.user.v1.User.Builder, dev.roster.user.v1.UserOrBuilder> userBuilder_;
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1078,7 +1107,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1093,7 +1124,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1111,7 +1144,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1129,7 +1164,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1154,7 +1191,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1171,7 +1210,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1183,7 +1224,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -1198,7 +1241,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * user is the user as it was right after the change; unset for bookmarks.
+     * user is the user as it was right after the change; unset for bookmarks;
+     * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+     * have email, display_name, labels and external_id cleared.
      * </pre>
      *
      * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>

@@ -42,7 +42,9 @@ public interface WatchUsersResponseOrBuilder extends
 
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -51,7 +53,9 @@ public interface WatchUsersResponseOrBuilder extends
   boolean hasUser();
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>
@@ -60,7 +64,9 @@ public interface WatchUsersResponseOrBuilder extends
   dev.roster.user.v1.User getUser();
   /**
    * <pre>
-   * user is the user as it was right after the change; unset for bookmarks.
+   * user is the user as it was right after the change; unset for bookmarks;
+   * only name and uid for EVENT_TYPE_PURGED. Earlier events of a purged user
+   * have email, display_name, labels and external_id cleared.
    * </pre>
    *
    * <code>.roster.user.v1.User user = 3 [json_name = "user"];</code>

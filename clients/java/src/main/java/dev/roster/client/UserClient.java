@@ -7,6 +7,8 @@ import dev.roster.user.v1.DeleteUserRequest;
 import dev.roster.user.v1.GetUserRequest;
 import dev.roster.user.v1.ListUsersRequest;
 import dev.roster.user.v1.ListUsersResponse;
+import dev.roster.user.v1.PurgeUserRequest;
+import dev.roster.user.v1.PurgeUserResponse;
 import dev.roster.user.v1.UndeleteUserRequest;
 import dev.roster.user.v1.UpdateUserRequest;
 import dev.roster.user.v1.User;
@@ -118,6 +120,21 @@ public final class UserClient implements AutoCloseable {
     UndeleteUserRequest request =
         UndeleteUserRequest.newBuilder().setName(name).setEtag(etag).build();
     return call(s -> s.undeleteUser(request).getUser());
+  }
+
+  /**
+   * Removes a soft-deleted user for good; with {@code force} any user (which needs the scope
+   * users.admin). {@code etag} may be empty to skip the concurrency check. The response holds
+   * the purged user's name and uid only.
+   */
+  public PurgeUserResponse purgeUser(String name, String etag, boolean force) {
+    return purgeUser(
+        PurgeUserRequest.newBuilder().setName(name).setEtag(etag).setForce(force).build());
+  }
+
+  /** Sends a PurgeUserRequest as given. */
+  public PurgeUserResponse purgeUser(PurgeUserRequest request) {
+    return call(s -> s.purgeUser(request));
   }
 
   /**

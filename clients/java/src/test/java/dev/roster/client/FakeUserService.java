@@ -4,6 +4,8 @@ import dev.roster.user.v1.CreateUserRequest;
 import dev.roster.user.v1.CreateUserResponse;
 import dev.roster.user.v1.GetUserRequest;
 import dev.roster.user.v1.GetUserResponse;
+import dev.roster.user.v1.PurgeUserRequest;
+import dev.roster.user.v1.PurgeUserResponse;
 import dev.roster.user.v1.User;
 import dev.roster.user.v1.UserServiceGrpc;
 import dev.roster.user.v1.WatchUsersRequest;
@@ -26,6 +28,7 @@ final class FakeUserService extends UserServiceGrpc.UserServiceImplBase {
   final List<CreateUserRequest> creates = new CopyOnWriteArrayList<>();
   final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
   final List<WatchUsersRequest> watches = new CopyOnWriteArrayList<>();
+  final List<PurgeUserRequest> purges = new CopyOnWriteArrayList<>();
   final Queue<StatusRuntimeException> getUserErrors = new ConcurrentLinkedQueue<>();
   final AtomicInteger getUserCalls = new AtomicInteger();
 
@@ -49,6 +52,15 @@ final class FakeUserService extends UserServiceGrpc.UserServiceImplBase {
   public void createUser(CreateUserRequest request, StreamObserver<CreateUserResponse> responses) {
     creates.add(request);
     responses.onNext(CreateUserResponse.newBuilder().setUser(request.getUser()).build());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void purgeUser(PurgeUserRequest request, StreamObserver<PurgeUserResponse> responses) {
+    purges.add(request);
+    deadlines.add(Context.current().getDeadline());
+    responses.onNext(
+        PurgeUserResponse.newBuilder().setName(request.getName()).setUid("uid-1").build());
     responses.onCompleted();
   }
 

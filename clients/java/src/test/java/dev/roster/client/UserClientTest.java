@@ -12,6 +12,8 @@ import com.google.rpc.ErrorInfo;
 import com.google.rpc.ResourceInfo;
 import dev.roster.user.v1.CreateUserRequest;
 import dev.roster.user.v1.ErrorReason;
+import dev.roster.user.v1.PurgeUserRequest;
+import dev.roster.user.v1.PurgeUserResponse;
 import dev.roster.user.v1.User;
 import dev.roster.user.v1.WatchUsersRequest;
 import dev.roster.user.v1.WatchUsersResponse;
@@ -180,6 +182,19 @@ class UserClientTest {
     }
 
     assertEquals(List.of(request), service.watches);
+  }
+
+  @Test
+  @DisplayName("PurgeUser sends name, etag and force as given, with the default deadline")
+  void purgeUserIsSentAsGiven() {
+    PurgeUserResponse response = client.purgeUser("users/ann", "e1", true);
+
+    assertEquals("users/ann", response.getName());
+    assertEquals("uid-1", response.getUid());
+    PurgeUserRequest expected =
+        PurgeUserRequest.newBuilder().setName("users/ann").setEtag("e1").setForce(true).build();
+    assertEquals(List.of(expected), service.purges);
+    assertNotNull(service.deadlines.get(0));
   }
 
   @Test
