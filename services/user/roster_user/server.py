@@ -48,6 +48,7 @@ from roster_user.store.postgres.store import PostgresStore
 from roster_user.store.sqlite.store import SqliteStore
 from roster_user.users.directory import UserDirectory
 from roster_user.users.feed import ChangeFeed
+from roster_user.version import VERSION
 
 log = logging.getLogger(__name__)
 _PRUNE_SECONDS = 60.0
@@ -259,7 +260,10 @@ async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int
     except (RuntimeError, DomainError, OSError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
-    log.info("serving", extra={"address": running.address, "reflection": settings.reflection})
+    log.info(
+        "serving",
+        extra={"address": running.address, "reflection": settings.reflection, "version": VERSION},
+    )
     await stop.wait()
     await shutdown.drain(running)
     return 0
