@@ -2,7 +2,7 @@
 # services/user/roster_user/version.py under compat/<contract>/<version>/ (once);
 # check-compat (in lint) keeps frozen releases unchanged; `make compat` runs released
 # clients against today's server, today's clients against each release's server, and
-# replays each release's recorded conversation (tests/compat/README.md).
+# replays each release's recorded conversation (compat/README.md).
 LINT_TARGETS += check-compat
 
 .PHONY: release check-compat compat
