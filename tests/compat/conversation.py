@@ -142,7 +142,7 @@ def _reason(call: grpc.Call) -> str:
 
 
 def normalise(answers: list[Json]) -> list[Json]:
-    """Replace every volatile value with `<field-N>`, numbering values across all answers."""
+    """Replace volatile values in the answers' messages by `<field-N>`, numbered across all."""
     seen: dict[str, dict[str, str]] = {}
 
     def token(field: str, value: Any) -> str:
@@ -156,7 +156,11 @@ def normalise(answers: list[Json]) -> list[Json]:
             return [walk(item) for item in value]
         return value
 
-    return [walk(answer) for answer in answers]
+    # Requests stay as written: their `$step.path` references are resolved on every run.
+    return [
+        answer | {"message": walk(answer["message"])} if "message" in answer else answer
+        for answer in answers
+    ]
 
 
 def run(address: str, image: Path, steps: list[tuple[str, str, Json]]) -> list[Json]:
