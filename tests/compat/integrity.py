@@ -28,7 +28,7 @@ def file_problems(release: Release, excused: dict[str, str]) -> list[str]:
         if path.is_file()
     }
     present.pop(SUMS_FILE, None)
-    where = release.directory.relative_to(COMPAT).as_posix()
+    where = f"{release.contract}/{release.version}"
     problems = []
     for name in sorted(set(listed) | set(present)):
         actual = sha256(present[name]) if name in present else "missing"
