@@ -123,7 +123,7 @@ def write_sums(target: Path) -> None:
     lines = [
         f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(target).as_posix()}"
         for path in sorted(target.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path != target / SUMS_FILE
     ]
     (target / SUMS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
