@@ -32,15 +32,21 @@ def default_command() -> list[str]:
 class ServerProcess:
     """One roster-user process: start() returns its address, stop() its exit code."""
 
-    def __init__(self, data_dir: Path, command: list[str] | None = None) -> None:
-        """Prepare a server whose database lives in data_dir."""
+    def __init__(
+        self, data_dir: Path, command: list[str] | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """Prepare a server whose database lives in data_dir; env adds or overrides variables."""
         self._command = command or default_command()
-        self._env = os.environ | {
-            "ROSTER_LISTEN_ADDRESS": "127.0.0.1:0",  # port 0: the OS picks a free port
-            "ROSTER_DATABASE_URL": f"sqlite:///{data_dir.resolve() / 'roster.db'}",
-            "ROSTER_METRICS_ADDRESS": "",  # disabled: several servers may run at once
-            "ROSTER_DRAIN_SECONDS": "0",  # no load balancer to drain from: stop at once
-        }
+        self._env = (
+            os.environ
+            | (env or {})
+            | {
+                "ROSTER_LISTEN_ADDRESS": "127.0.0.1:0",  # port 0: the OS picks a free port
+                "ROSTER_DATABASE_URL": f"sqlite:///{data_dir.resolve() / 'roster.db'}",
+                "ROSTER_METRICS_ADDRESS": "",  # disabled: several servers may run at once
+                "ROSTER_DRAIN_SECONDS": "0",  # no load balancer to drain from: stop at once
+            }
+        )
         self._log: deque[str] = deque(maxlen=LOG_TAIL)
         self._serving: queue.Queue[str | None] = queue.Queue()
         self._process: subprocess.Popen[str] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
 from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -75,3 +75,15 @@ def test_a_series_only_one_worker_has_is_kept_and_the_result_renders() -> None:
     rendered = generate_latest(registry).decode()
     assert "roster_only_here_total 5.0" in rendered
     assert "# TYPE grpc_server_handling_seconds histogram" in rendered
+
+
+def test_the_build_info_of_the_workers_is_reported_once_not_added() -> None:
+    pages = []
+    for _ in range(3):
+        registry = CollectorRegistry()
+        Info("roster_build", "release", registry=registry).info({"version": "1.0.0"})
+        pages.append(list(text_string_to_metric_families(generate_latest(registry).decode())))
+    (family,) = merge(pages)
+    assert [(s.name, s.labels, s.value) for s in family.samples] == [
+        ("roster_build_info", {"version": "1.0.0"}, 1.0)
+    ]

@@ -10,6 +10,7 @@ from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs
+from roster_user.version import VERSION
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"settings (environment variable, flag, default):\n{table}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"roster-user {VERSION}")
     parser.add_argument("command", choices=("serve", "migrate"))
     return parser
 

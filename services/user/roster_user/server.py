@@ -50,6 +50,7 @@ from roster_user.users import retention
 from roster_user.users.directory import UserDirectory
 from roster_user.users.erasure import Cause, Erasure
 from roster_user.users.feed import ChangeFeed
+from roster_user.version import VERSION
 
 log = logging.getLogger(__name__)
 # Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
@@ -280,7 +281,10 @@ async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int
     except (RuntimeError, DomainError, OSError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
-    log.info("serving", extra={"address": running.address, "reflection": settings.reflection})
+    log.info(
+        "serving",
+        extra={"address": running.address, "reflection": settings.reflection, "version": VERSION},
+    )
     await stop.wait()
     await shutdown.drain(running)
     return 0

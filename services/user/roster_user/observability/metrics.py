@@ -8,8 +8,10 @@ import threading
 from collections.abc import Callable
 from wsgiref.simple_server import WSGIServer
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, ProcessCollector
 from prometheus_client.exposition import start_http_server
+
+from roster_user.version import CONTRACT, VERSION
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,10 @@ class Metrics:
         )
         self.watch_streams = Gauge(
             "roster_watch_streams_open", "WatchUsers streams open right now.", registry=r
+        )
+        # roster_build_info{version, contract} 1: which release answers, for dashboards and alerts.
+        Info("roster_build", "The release this server is.", registry=r).info(
+            {"version": VERSION, "contract": CONTRACT}
         )
         self.store_query = Histogram(
             "roster_store_query_seconds",

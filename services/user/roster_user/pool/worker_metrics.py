@@ -36,6 +36,8 @@ _EARLIEST: Callable[[float, float], float] = min
 _COMBINE: dict[str, Callable[[float, float], float]] = {
     "process_start_time_seconds": _EARLIEST,
     "process_max_fds": max,
+    # Every worker runs the same release: the pool reports it once (1), not once per worker.
+    "roster_build_info": max,
 }
 
 

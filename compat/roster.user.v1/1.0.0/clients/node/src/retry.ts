@@ -1,0 +1,62 @@
+// connect-node has no gRPC service-config retries, so unary calls that fail
+// with UNAVAILABLE (store unreachable, server draining) are retried here, a
+// bounded number of times with jittered exponential backoff, within the call's
+// own deadline. Streams are never retried: WatchUsers resumes by revision.
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+
+/** How often and how patiently UNAVAILABLE unary calls are retried. */
+export interface RetryPolicy {
+  /** Attempts in total, the first one included; 1 disables retries. */
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly multiplier: number;
+}
+
+/** Four attempts over roughly 0.7 seconds. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  initialBackoffMs: 100,
+  maxBackoffMs: 2_000,
+  multiplier: 2,
+};
+
+/** The pause before retry number `retry` (1-based): full jitter under an exponential cap. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const cap = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.multiplier ** (retry - 1));
+  return Math.random() * cap;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(ConnectError.from(signal.reason));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Retries unary calls that fail with UNAVAILABLE, as the policy allows. */
+export function retryUnavailable(policy: RetryPolicy = DEFAULT_RETRY_POLICY): Interceptor {
+  return (next) => async (req) => {
+    if (req.stream) {
+      return next(req);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next(req);
+      } catch (err) {
+        const retryable = ConnectError.from(err).code === Code.Unavailable;
+        if (!retryable || attempt >= policy.maxAttempts || req.signal.aborted) {
+          throw err;
+        }
+        await sleep(backoffMs(policy, attempt), req.signal);
+      }
+    }
+  };
+}
