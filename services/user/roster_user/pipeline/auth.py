@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -67,8 +66,7 @@ class Authentication:
             await abort(context, to_status(_error(refusal)))
 
     def _unary(self, method: str) -> Body:
-        @asynccontextmanager
-        async def admitted(request: Any, context: Context) -> AsyncIterator[Call]:
+        async def admitted(request: Any, context: Context) -> AsyncGenerator[Call, None]:
             principal = await self._admit(method, context)
             token = SUBJECT.set(principal.subject)
             scopes = SCOPES.set(principal.scopes)
@@ -82,8 +80,7 @@ class Authentication:
         return admitted
 
     def _stream(self, method: str) -> Body:
-        @asynccontextmanager
-        async def admitted(request: Any, context: Context) -> AsyncIterator[Call]:
+        async def admitted(request: Any, context: Context) -> AsyncGenerator[Call, None]:
             principal = await self._admit(method, context)
             # grpc.aio serves each call in a task of its own: the value ends with the call.
             SUBJECT.set(principal.subject)

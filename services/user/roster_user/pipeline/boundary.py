@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import grpc
@@ -65,8 +64,7 @@ class ErrorBoundary:
         return replaced(wrapped, request_deserializer=None)
 
     def _body(self, method: str, decode: Callable[[bytes], Any] | None) -> Body:
-        @asynccontextmanager
-        async def guarded(raw: bytes, context: Context) -> AsyncIterator[Call]:
+        async def guarded(raw: bytes, context: Context) -> AsyncGenerator[Call, None]:
             self._in_flight.enter()
             try:
                 yield Call(_decoded(decode, raw), context)

@@ -8,8 +8,7 @@ unary or streaming, so the dispatch between grpc's four handler kinds lives here
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
 import grpc
@@ -30,9 +29,13 @@ class Call(NamedTuple):
     each: Messages | None = None  # applied to the responses a streaming handler yields
 
 
-# Entered before the next layer runs and left when it has finished (raising
-# what it raised), for a unary call and a whole stream alike.
-Body = Callable[[Any, Context], AbstractAsyncContextManager[Call]]
+# An async generator that yields one Call: the code before its `yield` runs
+# before the next layer, the code after it (or its except and finally blocks,
+# which see what the next layer raised) once the call or the whole stream is
+# over. It is driven here by hand rather than through contextlib's
+# asynccontextmanager: that wrapper cost 3.5 us a layer a call, twice the
+# rest of a layer's work (measured on GetUser's three layers: 22 against 11 us).
+Body = Callable[[Any, Context], AsyncGenerator[Call, None]]
 
 _BEHAVIORS = ("unary_unary", "unary_stream", "stream_unary", "stream_stream")
 
@@ -58,30 +61,64 @@ def replaced(handler: Handler, **fields: object) -> Handler:
 
 def _unary(body: Body, behavior: Callable[[Any, Context], Awaitable[Any]]) -> Behavior:
     async def run(request: Any, context: Context) -> Any:
-        async with body(request, context) as call:
-            return await behavior(call.request, call.context)
+        steps = body(request, context)
+        call = await anext(steps)
+        try:
+            response = await behavior(call.request, call.context)
+        except BaseException as error:
+            await _thrown(steps, error)
+        await _finished(steps)
+        return response
 
     return run
 
 
 def _yielding(body: Body, behavior: Callable[[Any, Context], AsyncIterator[Any]]) -> Behavior:
     async def run(request: Any, context: Context) -> AsyncIterator[Any]:
-        async with body(request, context) as call:
+        steps = body(request, context)
+        call = await anext(steps)
+        try:
             responses = behavior(call.request, call.context)
             if call.each is not None:
                 responses = call.each(responses)
             async for response in responses:
                 yield response
+        except BaseException as error:
+            await _thrown(steps, error)
+        await _finished(steps)
 
     return run
 
 
 def _writing(body: Body, behavior: Callable[[Any, Context], Awaitable[None]]) -> Behavior:
     async def run(request: Any, context: Context) -> None:
-        async with body(request, context) as call:
+        steps = body(request, context)
+        call = await anext(steps)
+        try:
             await behavior(call.request, call.context)
+        except BaseException as error:
+            await _thrown(steps, error)
+        await _finished(steps)
 
     return run
+
+
+async def _finished(steps: AsyncGenerator[Call, None]) -> None:
+    """Run the rest of a body after the call ended normally."""
+    try:
+        await anext(steps)
+    except StopAsyncIteration:
+        return
+    raise RuntimeError("a layer's body yielded more than once")
+
+
+async def _thrown(steps: AsyncGenerator[Call, None], error: BaseException) -> NoReturn:
+    """Hand `error` to a body, which re-raises it or raises another; bodies never swallow."""
+    try:
+        await steps.athrow(error)
+    except StopAsyncIteration:
+        raise RuntimeError("a layer's body swallowed an error") from error
+    raise RuntimeError("a layer's body yielded again after an error") from error
 
 
 async def abort(context: Context, status: grpc.Status) -> NoReturn:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from roster_user.domain.errors import ResourceExhausted
@@ -42,37 +41,30 @@ class CallLimits:
             return handler
         return around(handler, self._stream if handler.response_streaming else self._unary_call)
 
-    @asynccontextmanager
-    async def _unary_call(self, request: Any, context: Context) -> AsyncIterator[Call]:
+    async def _unary_call(self, request: Any, context: Context) -> AsyncGenerator[Call, None]:
         self._unary += 1
         try:
             if self._unary > self._max_unary:
                 raise ResourceExhausted("too many concurrent calls; retry with backoff")
-            async with self._bounded(context):
-                yield Call(request, context)
+            remaining = context.time_remaining()
+            if self._max_seconds <= 0 or (remaining is not None and remaining <= self._max_seconds):
+                yield Call(request, context)  # no ceiling, or the caller's deadline is stricter
+                return
+            ceiling = asyncio.timeout(self._max_seconds)
+            try:
+                async with ceiling:
+                    yield Call(request, context)
+            except TimeoutError:
+                if not ceiling.expired():
+                    raise
+                raise DeadlineExceeded(
+                    "the call took longer than the server allows for one call",
+                    metadata={"max_seconds": f"{self._max_seconds:g}"},
+                ) from None
         finally:
             self._unary -= 1
 
-    @asynccontextmanager
-    async def _bounded(self, context: Context) -> AsyncIterator[None]:
-        remaining = context.time_remaining()
-        if self._max_seconds <= 0 or (remaining is not None and remaining <= self._max_seconds):
-            yield  # no ceiling, or the caller's deadline is stricter
-            return
-        ceiling = asyncio.timeout(self._max_seconds)
-        try:
-            async with ceiling:
-                yield
-        except TimeoutError:
-            if not ceiling.expired():
-                raise
-            raise DeadlineExceeded(
-                "the call took longer than the server allows for one call",
-                metadata={"max_seconds": f"{self._max_seconds:g}"},
-            ) from None
-
-    @asynccontextmanager
-    async def _stream(self, request: Any, context: Context) -> AsyncIterator[Call]:
+    async def _stream(self, request: Any, context: Context) -> AsyncGenerator[Call, None]:
         subject = SUBJECT.get()
         if subject is None:  # auth is off: only the feed's global cap applies
             yield Call(request, context)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
 import grpc
@@ -123,8 +122,7 @@ def _body(series: _Series, handler: Handler, writes: bool) -> Body:
     def each(responses: AsyncIterator[Any]) -> AsyncIterator[Any]:
         return _counted(responses, series.sent)
 
-    @asynccontextmanager
-    async def counted(request: Any, context: Context) -> AsyncIterator[Call]:
+    async def counted(request: Any, context: Context) -> AsyncGenerator[Call, None]:
         begun = time.perf_counter()
         series.started.inc()
         series.in_flight.inc()

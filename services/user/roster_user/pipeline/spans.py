@@ -12,8 +12,7 @@ a quarter more CPU (bench/README.md).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -59,8 +58,7 @@ class ServerSpans:
         return around(handler, self._body(method, attributes))
 
     def _body(self, method: str, attributes: dict[str, str]) -> Body:
-        @asynccontextmanager
-        async def span_of(request: Any, context: Context) -> AsyncIterator[Call]:
+        async def span_of(request: Any, context: Context) -> AsyncGenerator[Call, None]:
             parent = _caller_context(context, self._fields)
             span = self._tracer.start_span(
                 method, context=parent, kind=SpanKind.SERVER, attributes=attributes
