@@ -96,9 +96,9 @@ async def _read(stream: asyncio.StreamReader, run: Run, *, stdout: bool) -> None
         run.record.append(text if stdout else f"stderr: {text}")
 
 
-async def drive(consumer: Consumer, data_dir: Path, tag: str) -> tuple[Run, int]:
-    """Run the consumer through before / restart / cut / after; return what it printed and its exit code."""
-    run = Run(tag)
+async def drive(consumer: Consumer, data_dir: Path, run: Run) -> int:
+    """Run the consumer through before / restart / cut / after, recording into `run`; its exit code."""
+    tag = run.tag
     writer = Writer(run)
     async with server(data_dir) as (first, first_address):
         proxy = TcpProxy(first_address)
@@ -156,7 +156,7 @@ async def drive(consumer: Consumer, data_dir: Path, tag: str) -> tuple[Run, int]
                 await process.wait()
             await asyncio.gather(*readers)
             await proxy.close()
-    return run, code
+    return code
 
 
 async def _until_printed(

@@ -35,9 +35,13 @@ def finished(consumer: Consumer, tmp_path_factory: pytest.TempPathFactory) -> tu
     """The consumer driven through the whole scenario once; its record is kept in build/."""
     tag = f"{consumer.language}-{secrets.token_hex(3)}"
     data = tmp_path_factory.mktemp(f"{consumer.language}-data")
-    run, code = asyncio.run(drive(consumer, data, tag))
-    RECORDS.mkdir(parents=True, exist_ok=True)
-    (RECORDS / f"{consumer.language}-watch-resume.txt").write_text("\n".join(run.record) + "\n")
+    run = Run(tag)
+    try:
+        code = asyncio.run(drive(consumer, data, run))
+    finally:
+        RECORDS.mkdir(parents=True, exist_ok=True)
+        record = "\n".join(run.record) + "\n"
+        (RECORDS / f"{consumer.language}-watch-resume.txt").write_text(record)
     return run, code
 
 

@@ -3,7 +3,8 @@
 // server could not go on (UNAVAILABLE from a drain, a restart or a network
 // cut; RESOURCE_EXHAUSTED WATCHER_TOO_SLOW; the server's stream deadline),
 // after a jittered back-off from the client policy, and delivers every change
-// once. OUT_OF_RANGE surfaces as RelistRequiredError.
+// once. OUT_OF_RANGE surfaces as RelistRequiredError. The caller's signal and
+// timeoutMs end the whole watch; the client's default deadline never applies.
 import { Code } from "@connectrpc/connect";
 import { ErrorReason } from "../../../gen/node/roster/user/v1/error_reason_pb.js";
 import {
@@ -94,6 +95,12 @@ export class ResumingWatch implements AsyncIterable<WatchUsersResponse> {
   private resumable(error: RosterError): boolean {
     if (this.options.signal?.aborted) {
       return false;
+    }
+    if (!error.cause.isWireError && error.code !== Code.DeadlineExceeded) {
+      // No status from the server: the connection failed under the stream.
+      // connect-node names such failures after their cause (a reset stream is
+      // CANCELED, ECONNRESET is ABORTED) where gRPC would say UNAVAILABLE.
+      return true;
     }
     switch (error.code) {
       case Code.Unavailable:
