@@ -6,9 +6,17 @@ clients by tests/consumers; here are the cases that must end the watch.
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
-from roster_client import InvalidArgumentError, OutOfRangeError, RelistRequiredError, UserClient
+from roster_client import (
+    DeadlineExceededError,
+    InvalidArgumentError,
+    OutOfRangeError,
+    RelistRequiredError,
+    UserClient,
+)
 from tests.conftest import a_user
 
 
@@ -43,3 +51,14 @@ async def test_a_resuming_watch_delivers_batched_changes_one_per_event(client: U
     events = [await anext(watch) for _ in range(3)]
     assert [e.revision for e in events] == [start.revision + n for n in (1, 2, 3)]
     assert all(not e.changes and e.user.name for e in events)
+
+
+async def test_a_resuming_watch_with_a_timeout_stops_reconnecting_when_it_passes() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{unused.getsockname()[1]}"
+    async with UserClient(address) as nowhere:
+        watch = nowhere.watch(timeout=1)
+        with pytest.raises(DeadlineExceededError):
+            await anext(aiter(watch))
+    assert watch.reconnects >= 1

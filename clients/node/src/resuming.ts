@@ -93,7 +93,7 @@ export class ResumingWatch implements AsyncIterable<WatchUsersResponse> {
   }
 
   private resumable(error: RosterError): boolean {
-    if (this.options.signal?.aborted) {
+    if (this.options.signal?.aborted || (this.deadline !== undefined && performance.now() >= this.deadline)) {
       return false;
     }
     if (!error.cause.isWireError && error.code !== Code.DeadlineExceeded) {

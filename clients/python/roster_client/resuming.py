@@ -15,6 +15,8 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 
+import grpc
+
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client.errors import (
     DeadlineExceededError,
@@ -71,7 +73,13 @@ class ResumingWatch:
             # A stream that ended, cleanly or not, is reopened after a pause.
             failures += 1
             self.reconnects += 1
-            await asyncio.sleep(_jitter.uniform(0, self._backoff.cap(failures)))
+            pause = _jitter.uniform(0, self._backoff.cap(failures))
+            left = self._time_left()
+            if left is not None and left <= pause:
+                raise DeadlineExceededError(
+                    grpc.StatusCode.DEADLINE_EXCEEDED, "the watch's deadline passed"
+                )
+            await asyncio.sleep(pause)
 
     def _is_new(self, event: pb.WatchUsersResponse) -> bool:
         """Advance the position; False for a change already delivered before a reconnect."""
