@@ -1,4 +1,4 @@
-"""A program of another team using the packaged roster-client (see tests/consumers/README.md).
+"""A program of another team using the packaged roster-client (see tests/consumers).
 
 It prints the policy it embeds, pages through the users it made, then follows a
 resuming watch, one line per change, until it sees a user whose id ends in -stop.
