@@ -5,7 +5,7 @@ JAVA_DIR      := clients/java
 JAVA_TOOLS    := $(TOOLS)/java
 JAVA_MVN      := mvn -B -q -Dstyle.color=never -f $(JAVA_DIR)/pom.xml
 JAVA_JAR      := $(JAVA_DIR)/target/roster-client.jar
-JAVA_SOURCES  := $(shell find $(JAVA_DIR)/src/main gen/java -name '*.java' 2>/dev/null)
+JAVA_SOURCES  := $(shell find $(JAVA_DIR)/src gen/java -name '*.java' -o -name '*.json' 2>/dev/null)
 
 GEN_TARGETS     += gen-java
 SETUP_TARGETS   += $(JAVA_TOOLS)/.installed
@@ -26,12 +26,13 @@ gen-java: protos $(JAVA_TOOLS)/.installed
 test-java: ## compile the Java client and run its tests (wire fixtures included)
 	$(JAVA_MVN) test
 
-# The jar and target/runtime-classpath.txt come from one `mvn package`; its output goes to
-# stderr so that the scenario's stdout holds only its ok/FAIL lines.
+# The jar, the compiled test sources (the scenario lives there, out of the published jar)
+# and target/runtime-classpath.txt come from one `mvn package`; its output goes to stderr
+# so that the scenario's stdout holds only its ok/FAIL lines.
 $(JAVA_JAR): $(JAVA_DIR)/pom.xml $(JAVA_SOURCES)
-	@$(JAVA_MVN) package -Dmaven.test.skip=true >&2
+	@$(JAVA_MVN) package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >&2
 
 # Plain `java -cp`: starting Maven again for every run would add seconds.
 interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS
 	$(require-address)
-	@java -cp $(JAVA_JAR):$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario
+	@java -cp $(JAVA_JAR):$(JAVA_DIR)/target/test-classes:$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario

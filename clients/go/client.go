@@ -1,14 +1,15 @@
 // Package roster is a thin client for roster.user.v1.UserService.
 //
-// It adds to the generated stubs only what every caller needs: TLS or
-// plaintext transport, a default deadline, retries on UNAVAILABLE, an
-// idempotency key on CreateUser and errors with their google.rpc details
-// decoded (see Error). Requests and responses are the generated messages.
+// It adds to the generated stubs only what every caller needs: plaintext
+// (the default) or TLS transport, the client policy's default deadline and
+// retries on UNAVAILABLE (ServiceConfigJSON), bearer tokens, an idempotency key
+// on CreateUser, errors with their google.rpc details decoded (see Error), a
+// pager (AllUsers) and a watch that resumes across reconnects (Watch).
+// Requests and responses are the generated messages.
 package roster
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -28,7 +29,7 @@ type Client struct {
 
 // Dial creates a Client for address ("host:port"). It connects in the
 // background; ctx only aborts Dial itself, and the first call waits for the
-// connection. Without WithInsecure the connection uses TLS.
+// connection. Without a TLS option the connection is plaintext.
 func Dial(ctx context.Context, address string, opts ...Option) (*Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -41,14 +42,14 @@ func Dial(ctx context.Context, address string, opts ...Option) (*Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	serviceConfig, err := retryServiceConfig()
-	if err != nil {
-		return nil, err
-	}
-	dialOptions := append([]grpc.DialOption{
+	dialOptions := []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
-		grpc.WithDefaultServiceConfig(serviceConfig),
-	}, s.dialOptions...)
+		grpc.WithDefaultServiceConfig(ServiceConfigJSON),
+	}
+	if s.tokens != nil {
+		dialOptions = append(dialOptions, grpc.WithPerRPCCredentials(bearer{s.tokens}))
+	}
+	dialOptions = append(dialOptions, s.dialOptions...)
 	conn, err := grpc.NewClient(address, dialOptions...)
 	if err != nil {
 		return nil, fmt.Errorf("roster: dialing %s: %w", address, err)
@@ -57,24 +58,8 @@ func Dial(ctx context.Context, address string, opts ...Option) (*Client, error) 
 	return &Client{conn: conn, stub: userv1.NewUserServiceClient(conn), timeout: s.timeout}, nil
 }
 
-// retryServiceConfig retries every UserService method on UNAVAILABLE, which
-// the contract declares safe to retry (nothing was committed).
-func retryServiceConfig() (string, error) {
-	config := map[string]any{
-		"methodConfig": []any{map[string]any{
-			"name": []any{map[string]any{"service": userv1.UserService_ServiceDesc.ServiceName}},
-			"retryPolicy": map[string]any{
-				"maxAttempts":          5,
-				"initialBackoff":       "0.1s",
-				"maxBackoff":           "2s",
-				"backoffMultiplier":    2,
-				"retryableStatusCodes": []string{"UNAVAILABLE"},
-			},
-		}},
-	}
-	b, err := json.Marshal(config)
-	return string(b), err
-}
+// serviceName is UserService's full name, as the service config spells it.
+var serviceName = userv1.UserService_ServiceDesc.ServiceName
 
 // Conn is the underlying connection, for other services on the same server
 // such as grpc.health.v1.Health.

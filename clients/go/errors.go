@@ -54,6 +54,13 @@ func (e *Error) ErrorReason() userv1.ErrorReason {
 	return userv1.ErrorReason(userv1.ErrorReason_value[e.Reason])
 }
 
+// Is makes errors.Is(err, ErrRelistRequired) true for OUT_OF_RANGE
+// REVISION_NOT_RETAINED.
+func (e *Error) Is(target error) bool {
+	return target == ErrRelistRequired && e.Code == codes.OutOfRange &&
+		e.ErrorReason() == userv1.ErrorReason_ERROR_REASON_REVISION_NOT_RETAINED
+}
+
 // ReasonOf returns the ErrorInfo reason carried by err, or "" when err is not
 // an *Error.
 func ReasonOf(err error) string {

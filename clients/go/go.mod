@@ -8,7 +8,7 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
-	roster.dev/gen/go v0.0.0
+	roster.dev/gen/go v1.0.0
 )
 
 require (
@@ -17,5 +17,3 @@ require (
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261110000943-09e21b237f2c // indirect
 )
-
-replace roster.dev/gen/go => ../../gen/go

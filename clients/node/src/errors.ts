@@ -18,7 +18,7 @@ export const ROSTER_DOMAIN = "user.roster.dev";
 
 /** A failed Roster call with its decoded google.rpc error details. */
 export class RosterError extends Error {
-  override readonly name = "RosterError";
+  override readonly name: string = "RosterError";
   /** The gRPC status code. */
   readonly code: Code;
   /** ErrorInfo.reason as sent, e.g. "ERROR_REASON_ETAG_MISMATCH"; "" without ErrorInfo. */
@@ -60,9 +60,20 @@ export class RosterError extends Error {
   }
 }
 
-/** Wraps any error as a RosterError; one already wrapped is returned as is. */
+/** OUT_OF_RANGE REVISION_NOT_RETAINED: list again, then watch from the list's revision. */
+export class RelistRequiredError extends RosterError {
+  override readonly name = "RelistRequiredError";
+}
+
+/** Wraps any error as a RosterError (RelistRequiredError when it says so); one already wrapped is returned as is. */
 export function toRosterError(err: unknown): RosterError {
-  return err instanceof RosterError ? err : new RosterError(ConnectError.from(err));
+  if (err instanceof RosterError) {
+    return err;
+  }
+  const wrapped = new RosterError(ConnectError.from(err));
+  return wrapped.errorReason === ErrorReason.REVISION_NOT_RETAINED
+    ? new RelistRequiredError(wrapped.cause)
+    : wrapped;
 }
 
 /** Re-throws the error that ends a stream as a RosterError. */

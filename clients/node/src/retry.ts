@@ -3,23 +3,9 @@
 // bounded number of times with jittered exponential backoff, within the call's
 // own deadline. Streams are never retried: WatchUsers resumes by revision.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
 
-/** How often and how patiently UNAVAILABLE unary calls are retried. */
-export interface RetryPolicy {
-  /** Attempts in total, the first one included; 1 disables retries. */
-  readonly maxAttempts: number;
-  readonly initialBackoffMs: number;
-  readonly maxBackoffMs: number;
-  readonly multiplier: number;
-}
-
-/** Four attempts over roughly 0.7 seconds. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 4,
-  initialBackoffMs: 100,
-  maxBackoffMs: 2_000,
-  multiplier: 2,
-};
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
 
 /** The pause before retry number `retry` (1-based): full jitter under an exponential cap. */
 export function backoffMs(policy: RetryPolicy, retry: number): number {
@@ -27,17 +13,18 @@ export function backoffMs(policy: RetryPolicy, retry: number): number {
   return Math.random() * cap;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or fails as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(ConnectError.from(signal.reason));
+      reject(ConnectError.from(signal?.reason));
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

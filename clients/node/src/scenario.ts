@@ -53,8 +53,7 @@ class Scenario {
   }
 
   async openWatch(): Promise<void> {
-    // The stream outlives the scenario's default per-call deadline on purpose.
-    const options = { signal: this.watchAbort.signal, timeoutMs: 300_000 };
+    const options = { signal: this.watchAbort.signal };
     const stream = this.users.watchUsers({ startRevision: 0n }, options);
     const [first, recorder] = await WatchRecorder.open(stream);
     this.watch = recorder;

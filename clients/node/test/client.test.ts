@@ -24,6 +24,7 @@ let client: UserClient;
 let getAttempts = 0;
 const createRequestIds: string[] = [];
 const purges: { name: string; etag: string; force: boolean }[] = [];
+const watchTimeoutHeaders: (string | null)[] = [];
 
 function unavailable(): ConnectError {
   return new ConnectError("store unreachable", Code.Unavailable);
@@ -79,7 +80,8 @@ before(async () => {
         },
       ]);
     },
-    async *watchUsers() {
+    async *watchUsers(_req, ctx) {
+      watchTimeoutHeaders.push(ctx.requestHeader.get("grpc-timeout"));
       yield { revision: 7n, eventType: WatchUsersResponse_EventType.BOOKMARK };
       throw new ConnectError("draining", Code.Unavailable, undefined, [
         { desc: ErrorInfoSchema, value: { reason: "ERROR_REASON_SHUTTING_DOWN", domain: "user.roster.dev" } },
@@ -180,4 +182,14 @@ test("grpc-timeout values are whole numbers of at most eight digits", () => {
   assert.equal(encodeGrpcTimeout(10_000), "10000000u");
   assert.equal(encodeGrpcTimeout(1_000_000), "1000000m");
   assert.equal(encodeGrpcTimeout(-3), "1u");
+});
+
+test("WatchUsers gets no deadline from the client's default timeout", async () => {
+  watchTimeoutHeaders.length = 0;
+  const impatient = createUserClient(server.address, { defaultTimeoutMs: 50 });
+  const stream = impatient.watchUsers({})[Symbol.asyncIterator]();
+  const first = await stream.next();
+  assert.equal(first.value?.revision, 7n);
+  await stream.return?.();
+  assert.deepEqual(watchTimeoutHeaders, [null]);
 });

@@ -1,5 +1,7 @@
 """Roster's typed async Python client for roster.user.v1.UserService."""
 
+from typing import TYPE_CHECKING, Any
+
 from roster_client.client import UserClient
 from roster_client.errors import (
     AbortedError,
@@ -10,15 +12,21 @@ from roster_client.errors import (
     NotFoundError,
     OutOfRangeError,
     PermissionDeniedError,
+    RelistRequiredError,
     ResourceExhaustedError,
     RosterError,
     UnauthenticatedError,
     UnavailableError,
 )
+from roster_client.policy import SERVICE_CONFIG_JSON
+from roster_client.resuming import ResumingWatch
 from roster_client.tls import TlsConfig
-from roster_client.tracing import tracing_interceptors
+
+if TYPE_CHECKING:
+    from roster_client.tracing import tracing_interceptors
 
 __all__ = [
+    "SERVICE_CONFIG_JSON",
     "AbortedError",
     "AlreadyExistsError",
     "DeadlineExceededError",
@@ -27,7 +35,9 @@ __all__ = [
     "NotFoundError",
     "OutOfRangeError",
     "PermissionDeniedError",
+    "RelistRequiredError",
     "ResourceExhaustedError",
+    "ResumingWatch",
     "RosterError",
     "TlsConfig",
     "UnauthenticatedError",
@@ -35,3 +45,12 @@ __all__ = [
     "UserClient",
     "tracing_interceptors",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import tracing only when asked for: it needs the optional `tracing` extra."""
+    if name == "tracing_interceptors":
+        from roster_client.tracing import tracing_interceptors
+
+        return tracing_interceptors
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,71 +1,68 @@
-"""UserClient: one method per RPC, a default deadline, retries and typed errors."""
+"""UserClient: one method per RPC, the client policy's deadline and retries, typed errors."""
 
 from __future__ import annotations
 
-import json
+import inspect
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import grpc
 from google.protobuf import field_mask_pb2
-from opentelemetry import trace
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
+from roster_client import policy
 from roster_client.errors import from_rpc_error
+from roster_client.resuming import ResumingWatch
 from roster_client.tls import TlsConfig
-from roster_client.tracing import tracing_interceptors
+
+if TYPE_CHECKING:
+    from opentelemetry import trace
 
 T = TypeVar("T")
-SERVICE = "roster.user.v1.UserService"
-# UNAVAILABLE means the call did not run (server draining, restarting or
-# unreachable), so every method may be retried: creates carry a request_id
-# and updates an etag, which make a repeat harmless.
-SERVICE_CONFIG = {
-    "methodConfig": [
-        {
-            "name": [{"service": SERVICE}],
-            "retryPolicy": {
-                "maxAttempts": 5,
-                "initialBackoff": "0.05s",
-                "maxBackoff": "2s",
-                "backoffMultiplier": 2,
-                "retryableStatusCodes": ["UNAVAILABLE"],
-            },
-        }
-    ]
-}
+# Re-exported for callers that build channels of their own beside the client.
+SERVICE = policy.SERVICE
+SERVICE_CONFIG = policy.SERVICE_CONFIG
+# A bearer token for each call: a string, or what a refreshing callback returns.
+TokenSource = Callable[[], "str | Awaitable[str]"]
 
 
 class UserClient:
     """An async client for UserService; use as `async with UserClient(target) as users:`.
 
-    `token` is a JWT sent as `authorization: Bearer <token>` on every call.
+    Plaintext unless `tls` is given (as in every Roster client). `token` is a JWT
+    sent as `authorization: Bearer <token>` on every call; `token_source` is
+    called before every call instead, so it can hand out a refreshed token.
     """
 
     def __init__(
         self,
         target: str,
         *,
-        timeout: float = 10.0,
+        timeout: float | None = None,
         tls: TlsConfig | None = None,
         metadata: Sequence[tuple[str, str]] = (),
         token: str | None = None,
+        token_source: TokenSource | None = None,
         interceptors: Sequence[grpc.aio.ClientInterceptor] | None = None,
         tracer_provider: trace.TracerProvider | None = None,
         channel_options: Sequence[tuple[str, object]] = (),
     ) -> None:
         """Connect lazily to `target`; a `tracer_provider` turns on client spans.
 
+        `timeout` replaces the policy's default deadline of unary calls.
         `channel_options` are gRPC channel arguments (keepalive, message size
         limits, ...); one named like a default below replaces it.
         """
         if tracer_provider is not None:
+            # Imported here: tracing is the optional `roster-client[tracing]` extra.
+            from roster_client.tracing import tracing_interceptors
+
             interceptors = [*tracing_interceptors(tracer_provider), *(interceptors or ())]
         chosen: dict[str, object] = {
-            "grpc.service_config": json.dumps(SERVICE_CONFIG),
+            "grpc.service_config": policy.SERVICE_CONFIG_JSON,
             "grpc.enable_retries": 1,
         }
         if tls is not None and tls.server_name:
@@ -81,13 +78,14 @@ class UserClient:
                 target, tls.credentials(), options=options, interceptors=interceptors
             )
         self._stub = user_service_pb2_grpc.UserServiceStub(self.channel)
-        self._timeout = timeout
+        self._timeout = policy.default_timeout() if timeout is None else timeout
         # A bearer token rides in metadata rather than call credentials so that it
         # also works on plaintext channels (local runs, tests behind a TLS proxy).
         bearer = (("authorization", f"Bearer {token}"),) if token else ()
         self._metadata = (*tuple(metadata), *bearer)
+        self._token_source = token_source
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self) -> UserClient:
         return self
 
     async def __aexit__(
@@ -102,11 +100,21 @@ class UserClient:
         """Close the channel."""
         await self.channel.close()
 
+    async def _call_metadata(self) -> tuple[tuple[str, str], ...]:
+        """The metadata of one call: the fixed pairs, and a fresh token if there is a source."""
+        if self._token_source is None:
+            return self._metadata
+        token = self._token_source()
+        if inspect.isawaitable(token):
+            token = await token
+        return (*self._metadata, ("authorization", f"Bearer {token}"))
+
     async def _call(
         self, call: Callable[..., Awaitable[T]], request: object, timeout: float | None
     ) -> T:
         try:
-            return await call(request, timeout=timeout or self._timeout, metadata=self._metadata)
+            metadata = await self._call_metadata()
+            return await call(request, timeout=timeout or self._timeout, metadata=metadata)
         except grpc.aio.AioRpcError as error:
             raise from_rpc_error(error) from None
 
@@ -143,13 +151,24 @@ class UserClient:
         return await self._call(self._stub.ListUsers, request, timeout)
 
     async def iter_users(
-        self, *, filter: str = "", order_by: str = "", page_size: int = 0
+        self,
+        *,
+        filter: str = "",
+        order_by: str = "",
+        page_size: int = 0,
+        show_deleted: bool = False,
+        timeout: float | None = None,
     ) -> AsyncIterator[user_pb2.User]:
-        """Every user matching the filter, following page tokens."""
+        """Every user of a ListUsers query, following page tokens (`timeout` is per page)."""
         token = ""
         while True:
             page = await self.list_users(
-                filter=filter, order_by=order_by, page_size=page_size, page_token=token
+                filter=filter,
+                order_by=order_by,
+                page_size=page_size,
+                page_token=token,
+                show_deleted=show_deleted,
+                timeout=timeout,
             )
             for user in page.users:
                 yield user
@@ -218,13 +237,14 @@ class UserClient:
         With `max_changes_per_response` above one, changes arrive in each
         response's `changes` (several when they are ready at once).
         """
-        call = self._stub.WatchUsers(
-            pb.WatchUsersRequest(
-                start_revision=start_revision, max_changes_per_response=max_changes_per_response
-            ),
-            timeout=timeout,
-            metadata=self._metadata,
+        request = pb.WatchUsersRequest(
+            start_revision=start_revision, max_changes_per_response=max_changes_per_response
         )
+        try:
+            metadata = await self._call_metadata()
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error) from None
+        call = self._stub.WatchUsers(request, timeout=timeout, metadata=metadata)
         try:
             async for event in call:
                 yield event
@@ -232,3 +252,27 @@ class UserClient:
             raise from_rpc_error(error) from None
         finally:
             call.cancel()
+
+    def watch(
+        self,
+        start_revision: int = 0,
+        *,
+        max_changes_per_response: int = 0,
+        timeout: float | None = None,
+    ) -> ResumingWatch:
+        """Every change after `start_revision` (0: from now), resumed across reconnects.
+
+        Iterate with `async for`: bookmarks and single changes, each change once.
+        It ends only by raising: RelistRequiredError when the revision is no
+        longer retained, DeadlineExceededError after `timeout` seconds if given,
+        and any error a reconnect cannot cure (PERMISSION_DENIED, ...).
+        """
+
+        def open_stream(revision: int, left: float | None) -> AsyncIterator[pb.WatchUsersResponse]:
+            return self.watch_users(
+                revision, max_changes_per_response=max_changes_per_response, timeout=left
+            )
+
+        return ResumingWatch(
+            open_stream, start_revision=start_revision, timeout=timeout, backoff=policy.backoff()
+        )

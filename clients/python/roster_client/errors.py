@@ -45,6 +45,10 @@ class OutOfRangeError(RosterError):
     """OUT_OF_RANGE: the watch revision is no longer retained; list again."""
 
 
+class RelistRequiredError(OutOfRangeError):
+    """OUT_OF_RANGE REVISION_NOT_RETAINED: list again, then watch from the list's revision."""
+
+
 class ResourceExhaustedError(RosterError):
     """RESOURCE_EXHAUSTED: a server limit was hit; back off."""
 
@@ -65,6 +69,7 @@ class UnavailableError(RosterError):
     """UNAVAILABLE (after the retry policy gave up)."""
 
 
+_REVISION_NOT_RETAINED = "ERROR_REASON_REVISION_NOT_RETAINED"
 _BY_CODE: dict[grpc.StatusCode, type[RosterError]] = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
     grpc.StatusCode.NOT_FOUND: NotFoundError,
@@ -83,7 +88,18 @@ _BY_CODE: dict[grpc.StatusCode, type[RosterError]] = {
 def from_rpc_error(error: grpc.aio.AioRpcError) -> RosterError:
     """The typed exception for a failed call, with its details decoded."""
     code = error.code()
-    result = _BY_CODE.get(code, RosterError)(code, error.details() or "")
+    details = RosterError(code, error.details() or "")
+    _decode_details(details, error)
+    kind = _BY_CODE.get(code, RosterError)
+    if kind is OutOfRangeError and details.reason == _REVISION_NOT_RETAINED:
+        kind = RelistRequiredError
+    result = kind(code, details.message)
+    vars(result).update(vars(details))
+    return result
+
+
+def _decode_details(result: RosterError, error: grpc.aio.AioRpcError) -> None:
+    """Copy ErrorInfo, BadRequest and ResourceInfo from the status details into `result`."""
     status = rpc_status.from_call(error)  # type: ignore[arg-type]
     for detail in status.details if status is not None else ():
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
@@ -101,4 +117,3 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> RosterError:
         elif detail.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
             result.resource_info = error_details_pb2.ResourceInfo()
             detail.Unpack(result.resource_info)
-    return result

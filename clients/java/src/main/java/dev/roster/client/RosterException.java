@@ -17,7 +17,7 @@ import java.util.Optional;
  * server attached (ErrorInfo always; BadRequest for INVALID_ARGUMENT; ResourceInfo for NOT_FOUND
  * and ALREADY_EXISTS). Callers branch on {@link #code()} and {@link #reason()}, never on text.
  */
-public final class RosterException extends RuntimeException {
+public class RosterException extends RuntimeException {
   /** The ErrorInfo domain of every error UserService returns. */
   public static final String DOMAIN = "user.roster.dev";
 
@@ -28,7 +28,7 @@ public final class RosterException extends RuntimeException {
   private final transient BadRequest badRequest;
   private final transient ResourceInfo resourceInfo;
 
-  private RosterException(StatusRuntimeException cause, com.google.rpc.Status details) {
+  RosterException(StatusRuntimeException cause, com.google.rpc.Status details) {
     super(cause.getStatus().getCode() + ": " + cause.getStatus().getDescription(), cause);
     this.code = cause.getStatus().getCode();
     this.errorInfo = detail(details, ErrorInfo.class);
@@ -38,7 +38,13 @@ public final class RosterException extends RuntimeException {
 
   /** Decodes the status and its {@code grpc-status-details-bin} trailer from a failed call. */
   public static RosterException from(StatusRuntimeException cause) {
-    return new RosterException(cause, StatusProto.fromThrowable(cause));
+    com.google.rpc.Status details = StatusProto.fromThrowable(cause);
+    RosterException plain = new RosterException(cause, details);
+    if (plain.code() == Status.Code.OUT_OF_RANGE
+        && plain.errorReason().orElse(null) == ErrorReason.ERROR_REASON_REVISION_NOT_RETAINED) {
+      return new RelistRequiredException(cause, details);
+    }
+    return plain;
   }
 
   /** The gRPC status code. */

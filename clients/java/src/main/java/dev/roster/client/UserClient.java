@@ -14,6 +14,7 @@ import dev.roster.user.v1.UpdateUserRequest;
 import dev.roster.user.v1.User;
 import dev.roster.user.v1.UserServiceGrpc;
 import dev.roster.user.v1.WatchUsersRequest;
+import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -30,26 +31,38 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * A thin client for roster.user.v1.UserService. Every unary call gets a deadline (10 s unless
- * configured), UNAVAILABLE is retried by gRPC itself, CreateUser always carries a request_id, and
- * failures are thrown as {@link RosterException} with the server's error details decoded.
+ * A thin client for roster.user.v1.UserService. Every unary call gets the client policy's deadline
+ * unless configured, UNAVAILABLE is retried by gRPC itself as the policy says, CreateUser always
+ * carries a request_id, and failures are thrown as {@link RosterException} with the server's error
+ * details decoded. The policy is the service config every Roster client embeds ({@link
+ * #serviceConfigJson()}). The channel is plaintext unless the builder asks for TLS.
  */
 public final class UserClient implements AutoCloseable {
   /** The deadline of each unary call unless the builder or {@link #withTimeout} says otherwise. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT = ServiceConfig.timeout();
 
   private final ManagedChannel channel;
   private final boolean ownsChannel;
   private final UserServiceGrpc.UserServiceBlockingStub stub;
   private final Duration timeout;
+  private final CallCredentials tokens;
 
-  private UserClient(ManagedChannel channel, boolean ownsChannel, Duration timeout) {
+  private UserClient(
+      ManagedChannel channel, boolean ownsChannel, Duration timeout, CallCredentials tokens) {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
-    this.stub = UserServiceGrpc.newBlockingStub(channel);
+    UserServiceGrpc.UserServiceBlockingStub plain = UserServiceGrpc.newBlockingStub(channel);
+    this.stub = tokens == null ? plain : plain.withCallCredentials(tokens);
+    this.tokens = tokens;
     this.timeout = timeout;
+  }
+
+  /** The client policy (a gRPC service config) this client applies, as embedded in the jar. */
+  public static String serviceConfigJson() {
+    return ServiceConfig.json();
   }
 
   /** Starts configuring a client for {@code target}, e.g. {@code "localhost:50051"}. */
@@ -59,7 +72,7 @@ public final class UserClient implements AutoCloseable {
 
   /** A client on the same channel whose unary calls get {@code timeout} as their deadline. */
   public UserClient withTimeout(Duration timeout) {
-    return new UserClient(channel, false, timeout);
+    return new UserClient(channel, false, timeout, tokens);
   }
 
   /** The underlying channel, e.g. for grpc.health.v1 checks against the same server. */
@@ -81,6 +94,14 @@ public final class UserClient implements AutoCloseable {
   /** Returns one page of users; pass its next_page_token back for the next page. */
   public ListUsersResponse listUsers(ListUsersRequest request) {
     return call(s -> s.listUsers(request));
+  }
+
+  /**
+   * Pages through every user of a ListUsers query (filter, order_by, show_deleted, page_size as in
+   * {@code request}); iterate {@link UserPager#iterateAll()}.
+   */
+  public UserPager listAllUsers(ListUsersRequest request) {
+    return new UserPager(this::listUsers, request);
   }
 
   /**
@@ -154,6 +175,22 @@ public final class UserClient implements AutoCloseable {
     return new WatchStream(stub, request);
   }
 
+  /**
+   * Watches every change after {@code startRevision} (0: from now), reconnecting from the last
+   * revision delivered whenever the server could not go on; see {@link ResumingWatch}. No deadline.
+   */
+  public ResumingWatch watch(long startRevision) {
+    return watch(WatchUsersRequest.newBuilder().setStartRevision(startRevision).build(), null);
+  }
+
+  /**
+   * A resuming watch as {@code request} says; with a {@code timeout}, it stops reconnecting once
+   * that much time has passed.
+   */
+  public ResumingWatch watch(WatchUsersRequest request, Duration timeout) {
+    return new ResumingWatch(this::watchUsers, request, timeout, ServiceConfig.backoff());
+  }
+
   /** Closes the channel if this client opened it (clients from withTimeout share it). */
   @Override
   public void close() {
@@ -188,7 +225,8 @@ public final class UserClient implements AutoCloseable {
     private Path certChainFile;
     private Path privateKeyFile;
     private Duration timeout = DEFAULT_TIMEOUT;
-    private int maxAttempts = 4;
+    private int maxAttempts = ServiceConfig.maxAttempts();
+    private CallCredentials tokens;
 
     private Builder(String target) {
       this.target = target;
@@ -219,6 +257,20 @@ public final class UserClient implements AutoCloseable {
       return this;
     }
 
+    /** Sends {@code token} as {@code authorization: Bearer <token>} on every call. */
+    public Builder token(String token) {
+      return tokenSource(() -> token);
+    }
+
+    /**
+     * Asks {@code source} for the bearer token of every call (off the caller's thread), so it may
+     * refresh an expiring token; it should cache a valid one.
+     */
+    public Builder tokenSource(Supplier<String> source) {
+      this.tokens = new BearerToken(source);
+      return this;
+    }
+
     /** The deadline of each unary call. */
     public Builder timeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -241,11 +293,11 @@ public final class UserClient implements AutoCloseable {
     public UserClient build() {
       ManagedChannelBuilder<?> channel = Grpc.newChannelBuilder(target, credentials());
       if (maxAttempts > 1) {
-        channel.defaultServiceConfig(ServiceConfig.retryingUnavailable(maxAttempts)).enableRetry();
+        channel.defaultServiceConfig(ServiceConfig.withMaxAttempts(maxAttempts)).enableRetry();
       } else {
         channel.disableRetry();
       }
-      return new UserClient(channel.build(), true, timeout);
+      return new UserClient(channel.build(), true, timeout, tokens);
     }
 
     private ChannelCredentials credentials() {
