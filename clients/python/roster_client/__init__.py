@@ -15,6 +15,7 @@ from roster_client.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
+from roster_client.handshake import TlsHandshakeError
 from roster_client.tls import TlsConfig
 from roster_client.tracing import tracing_interceptors
 
@@ -30,6 +31,7 @@ __all__ = [
     "ResourceExhaustedError",
     "RosterError",
     "TlsConfig",
+    "TlsHandshakeError",
     "UnauthenticatedError",
     "UnavailableError",
     "UserClient",
