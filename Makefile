@@ -45,7 +45,7 @@ require-address = @test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is n
 
 -include $(wildcard mk/*.mk)
 
-.PHONY: help run test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean
+.PHONY: help run demo test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
@@ -58,6 +58,12 @@ DEV_PROFILE := ROSTER_DRAIN_SECONDS=$${ROSTER_DRAIN_SECONDS:-0} \
 run: $(VENV)/.installed tools/node_modules/.installed $(GRPCURL) ## install (with grpcurl and buf), migrate and serve on localhost:50051 with ./var/roster.db
 	@echo "roster: grpcurl is $(GRPCURL) (or: make grpcurl ARGS='-plaintext localhost:50051 list'); Ctrl-C stops" >&2
 	$(DEV_PROFILE) $(PY) tools/foreground.py $(VENV)/bin/roster-user serve
+
+DEMO_USERS := build/demo/users.csv
+
+demo: $(VENV)/.installed ## seed the server at ROSTER_ADDRESS (default: make run's) with 300 demo users
+	$(PY) tools/demo_users.py $(DEMO_USERS) 300
+	$(VENV)/bin/roster-user users import $(DEMO_USERS)
 
 test: setup lint ## install everything, lint, then run every test
 	$(PY) -m pytest
