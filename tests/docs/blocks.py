@@ -8,7 +8,8 @@ otherwise:
 - `<!-- doc-test: server -->`        the block that starts the server (`make run`); the
   harness runs that `make run` in the background for the rest of the document.
 - `<!-- doc-test: background -->`    runs in the background (a second terminal) while
-  the later blocks run, then is stopped; it must have printed something.
+  the later blocks run, then is stopped; it must have printed something (and the text
+  after a colon, if given: `<!-- doc-test: background: EVENT_TYPE_CREATED -->`).
 - `<!-- doc-test: input: PATH -->`   a file the next blocks use (go.mod, a CSV, a Java
   program they compile and run), written to PATH in the run's directory.
 - `<!-- doc-test: file: PATH -->`    a copy of the repository's file PATH, which a later

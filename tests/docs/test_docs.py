@@ -49,7 +49,11 @@ def test_the_document_runs_as_written(document: Path, tmp_path: Path) -> None:
             session.stop_background(process)
         server.stop()
     for block, _, output in background:
-        assert output.read_text().strip(), f"{block.where}: the background block printed nothing"
+        printed = output.read_text()
+        assert printed.strip(), f"{block.where}: the background block printed nothing"
+        assert block.argument in printed, (
+            f"{block.where}: no {block.argument!r} in:\n{printed[-2000:]}"
+        )
 
 
 def execute(
