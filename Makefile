@@ -45,17 +45,30 @@ require-address = @test -n "$${ROSTER_ADDRESS:-}" || { echo "ROSTER_ADDRESS is n
 
 -include $(wildcard mk/*.mk)
 
-.PHONY: help run test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean
+.PHONY: help run demo test lint gen protos lock check-lock readme check-gen lint-python lint-proto gen-python clean
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-run: $(VENV)/.installed ## install, migrate and serve on localhost:50051 with ./var/roster.db
-	$(VENV)/bin/roster-user serve
+# The local development profile: no load balancer to drain for, so Ctrl-C stops at once
+# and exits 0. The service's own defaults stay production-safe, and a ROSTER_* variable
+# set in the environment still wins over these.
+DEV_PROFILE := ROSTER_DRAIN_SECONDS=$${ROSTER_DRAIN_SECONDS:-0} \
+  ROSTER_SHUTDOWN_GRACE_SECONDS=$${ROSTER_SHUTDOWN_GRACE_SECONDS:-1}
+
+run: $(VENV)/.installed tools/node_modules/.installed $(GRPCURL) ## install (with grpcurl and buf), migrate and serve on localhost:50051 with ./var/roster.db
+	@echo "roster: grpcurl is $(GRPCURL) (or: make grpcurl ARGS='-plaintext localhost:50051 list'); Ctrl-C stops" >&2
+	$(DEV_PROFILE) $(PY) tools/foreground.py $(VENV)/bin/roster-user serve
+
+DEMO_USERS := build/demo/users.csv
+
+demo: $(VENV)/.installed ## seed the server at ROSTER_ADDRESS (default: make run's) with 300 demo users
+	$(PY) tools/demo_users.py $(DEMO_USERS) 300
+	$(VENV)/bin/roster-user users import $(DEMO_USERS)
 
 test: setup lint ## install everything, lint, then run every test
 	$(PY) -m pytest
 
-setup: $(SETUP_TARGETS)
+setup: $(SETUP_TARGETS) ## install every tool and dependency make test uses (into .venv, .tools, node_modules)
 .PHONY: setup
 
 lint: setup $(LINT_TARGETS) ## ruff, mypy --strict, buf format/lint/breaking, generated-code drift
@@ -88,7 +101,7 @@ $(GRPCURL):
 protos: $(VENV)/.installed ## stage third-party .proto files from installed packages into build/protos
 	$(PY) tools/stage_protos.py build/protos
 
-gen-python: protos
+gen-python: protos ## regenerate gen/python
 	rm -rf gen/python
 	$(BUF) generate --template buf.gen.yaml
 	$(PY) tools/finish_python_gen.py gen/python
@@ -96,12 +109,12 @@ gen-python: protos
 check-gen: protos ## generated code must equal a fresh `make gen`
 	tools/check_gen.sh $(GEN_TARGETS)
 
-lint-proto: protos
+lint-proto: protos ## buf format, buf lint and buf breaking on proto/
 	$(BUF) format --diff --exit-code
 	$(BUF) lint
 	tools/buf_breaking.sh $(BUF)
 
-lint-python: $(VENV)/.installed
+lint-python: $(VENV)/.installed ## ruff check, ruff format --check, mypy --strict
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

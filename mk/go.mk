@@ -19,11 +19,11 @@ $(GO_PLUGINS):
 	touch $@
 
 # Only the generated tree is replaced: gen/go/go.mod and go.sum are ours.
-gen-go: protos $(GO_PLUGINS)
+gen-go: protos $(GO_PLUGINS) ## regenerate gen/go (Go)
 	rm -rf gen/go/roster
 	$(BUF) generate --template buf.gen.go.yaml
 
-lint-go:
+lint-go: ## go vet and gofmt on gen/go and clients/go
 	cd gen/go && go vet ./...
 	cd clients/go && go vet ./...
 	$(call gofmt-check,clients/go)

@@ -10,14 +10,14 @@ interop: setup ## run every client's interop scenario (INTEROP_CLIENTS) against 
 print-INTEROP_CLIENTS:
 	@echo $(INTEROP_CLIENTS)
 
-interop-grpcurl: $(VENV)/.installed $(GRPCURL)
+interop-grpcurl: $(VENV)/.installed $(GRPCURL) ## the interop scenario through grpcurl against ROSTER_ADDRESS
 	$(require-address)
 	GRPCURL=$(GRPCURL) $(PY) -m tests.interop.grpcurl_scenario
 
-interop-bufcurl: $(VENV)/.installed tools/node_modules/.installed
+interop-bufcurl: $(VENV)/.installed tools/node_modules/.installed ## the interop scenario through buf curl against ROSTER_ADDRESS
 	$(require-address)
 	BUF=$(CURDIR)/$(BUF) $(PY) -m tests.interop.bufcurl_scenario
 
-interop-python: $(VENV)/.installed
+interop-python: $(VENV)/.installed ## the interop scenario in Python against ROSTER_ADDRESS
 	$(require-address)
 	$(PY) -m tests.interop.python_scenario

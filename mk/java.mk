@@ -11,7 +11,7 @@ GEN_TARGETS     += gen-java
 SETUP_TARGETS   += $(JAVA_TOOLS)/.installed
 INTEROP_CLIENTS += java
 
-.PHONY: gen-java test-java interop-java
+.PHONY: gen-java test-java interop-java java-client
 
 # Re-fetched whenever the pom changes, so a version bump reaches the generators.
 $(JAVA_TOOLS)/.installed: $(JAVA_DIR)/pom.xml
@@ -19,7 +19,7 @@ $(JAVA_TOOLS)/.installed: $(JAVA_DIR)/pom.xml
 	chmod +x $(JAVA_TOOLS)/protoc $(JAVA_TOOLS)/protoc-gen-grpc-java
 	touch $@
 
-gen-java: protos $(JAVA_TOOLS)/.installed
+gen-java: protos $(JAVA_TOOLS)/.installed ## regenerate gen/java (Java)
 	rm -rf gen/java
 	$(BUF) generate --template buf.gen.java.yaml
 
@@ -31,6 +31,8 @@ test-java: ## compile the Java client and run its tests (wire fixtures included)
 # so that the scenario's stdout holds only its ok/FAIL lines.
 $(JAVA_JAR): $(JAVA_DIR)/pom.xml $(JAVA_SOURCES)
 	@$(JAVA_MVN) package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >&2
+
+java-client: $(JAVA_JAR) ## build clients/java/target/roster-client.jar and its runtime-classpath.txt
 
 # Plain `java -cp`: starting Maven again for every run would add seconds.
 interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS

@@ -5,7 +5,7 @@ NODE_DIR := clients/node
 NODE_BIN := $(NODE_DIR)/node_modules/.bin
 NODE_DIST := $(NODE_DIR)/dist/clients/node
 NODE_BUILT := $(NODE_DIR)/dist/.built
-NODE_SOURCES := $(NODE_DIR)/tsconfig.json $(wildcard $(NODE_DIR)/src/*.ts $(NODE_DIR)/test/*.ts) \
+NODE_SOURCES := $(NODE_DIR)/tsconfig.json $(wildcard $(NODE_DIR)/src/*.ts $(NODE_DIR)/test/*.ts $(NODE_DIR)/examples/*.ts) \
   $(shell find gen/node -name '*.ts' 2>/dev/null)
 
 SETUP_TARGETS += $(NODE_DIR)/node_modules/.installed
@@ -14,7 +14,7 @@ LINT_TARGETS  += lint-node
 # The interop harness (mk/interop.mk) runs `make interop-node` with ROSTER_ADDRESS set.
 INTEROP_CLIENTS += node
 
-.PHONY: node-protos gen-node lint-node test-node interop-node
+.PHONY: node-protos gen-node lint-node test-node interop-node node-example
 
 $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --silent --ignore-scripts
@@ -26,12 +26,12 @@ node-protos: $(VENV)/.installed ## stage google/rpc and grpc.health.v1 for gen-n
 gen-node: protos node-protos tools/node_modules/.installed $(NODE_DIR)/node_modules/.installed ## regenerate gen/node (TypeScript)
 	$(BUF) generate --template buf.gen.node.yaml
 
-lint-node: $(NODE_DIR)/node_modules/.installed
+lint-node: $(NODE_DIR)/node_modules/.installed ## type-check the TypeScript client (tsc --noEmit)
 	$(NODE_BIN)/tsc -p $(NODE_DIR) --noEmit
 
 # Compiled once for both test-node and interop-node, and silently: interop-node's
 # stdout is the scenario's lines only.
-$(NODE_BUILT): $(NODE_DIR)/node_modules/.installed $(NODE_DIR)/src $(NODE_DIR)/test $(NODE_SOURCES)
+$(NODE_BUILT): $(NODE_DIR)/node_modules/.installed $(NODE_DIR)/src $(NODE_DIR)/test $(NODE_DIR)/examples $(NODE_SOURCES)
 	@rm -rf $(NODE_DIR)/dist
 	@$(NODE_BIN)/tsc -p $(NODE_DIR)
 	@touch $@
@@ -42,3 +42,6 @@ test-node: $(NODE_BUILT) ## TypeScript client tests and wire-fixture checks
 interop-node: $(NODE_BUILT) ## the interop scenario in TypeScript against ROSTER_ADDRESS
 	$(require-address)
 	@node $(NODE_DIST)/src/scenario.js
+
+node-example: $(NODE_BUILT) ## compile the TypeScript client and run examples/hello.ts against ROSTER_ADDRESS (default localhost:50051)
+	@node $(NODE_DIST)/examples/hello.js

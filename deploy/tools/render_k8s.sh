@@ -23,4 +23,4 @@ resources:
 KUSTOMIZATION
 }
 render sqlite
-render production -f "$chart/values-production.yaml"
+render production -f "$chart/values-production.yaml" -f "$chart/ci/production-site-values.yaml"

@@ -54,7 +54,8 @@ class Case:
         return out
 
 
-PRODUCTION = ("values-production.yaml",)
+# The production values leave the site-specific settings empty; ci/ supplies them.
+PRODUCTION = ("values-production.yaml", "ci/production-site-values.yaml")
 
 # The two shipped modes and the options a platform team is most likely to change.
 CASES = (

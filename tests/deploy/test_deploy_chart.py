@@ -130,6 +130,15 @@ REFUSED = {
     ),
     "auth-no-jwks": (Case("t", PRODUCTION, {"auth.jwks.configMapName": ""}), "exactly one"),
     "auth-no-audience": (Case("t", PRODUCTION, {"auth.audience": ""}), "audience"),
+    "production-values-alone": (Case("t", ("values-production.yaml",)), "existingSecret"),
+    "production-without-issuer": (
+        Case("t", ("values-production.yaml",), {"database.postgresql.existingSecret": "db"}),
+        "auth.issuer and auth.audience are required",
+    ),
+    "placeholder-issuer": (
+        Case("t", PRODUCTION, {"auth.issuer": "https://YOUR-ISSUER/"}),
+        "is a placeholder",
+    ),
     "autoscaler-of-one": (Case("t", PRODUCTION, {"autoscaling.minReplicas": "1"}), "minReplicas"),
     "fractional-seconds": (
         Case("t", json_sets={"shutdown.drainSeconds": "2.5"}),

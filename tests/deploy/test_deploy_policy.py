@@ -152,15 +152,24 @@ def test_no_credentials_are_written_in_plain_values(case: Case) -> None:
             if "value" in entry:
                 assert not CREDENTIAL_URL.search(entry["value"]), entry["name"]
                 is_sqlite = entry["value"].startswith("sqlite:")
-                assert is_sqlite or not SECRET_NAME.search(entry["name"]), entry["name"]
+                # *_FILE names where a mounted Secret is, not the secret itself.
+                is_path = entry["name"].endswith("_FILE") and entry["value"].startswith("/")
+                assert is_sqlite or is_path or not SECRET_NAME.search(entry["name"]), entry["name"]
 
 
-def test_production_reads_the_database_url_from_a_secret() -> None:
-    """In PostgreSQL mode the URL is a secretKeyRef in every container that connects."""
+def test_production_reads_the_database_url_from_a_secret_mounted_as_a_file() -> None:
+    """In PostgreSQL mode every container that connects reads the URL from the mounted Secret."""
     objects = objects_of(Case("production", PRODUCTION))
+    template = one(objects, "Deployment")["spec"]["template"]
+    (volume,) = [v for v in template["spec"]["volumes"] if v["name"] == "database"]
+    assert volume["secret"]["secretName"] == "roster-database"
+    assert volume["secret"]["items"] == [{"key": "url", "path": "url"}]
     for _, container in pod_containers(objects):
-        (entry,) = [e for e in container["env"] if e["name"] == "ROSTER_DATABASE_URL"]
-        assert entry["valueFrom"]["secretKeyRef"] == {"name": "roster-database", "key": "url"}
+        names = {entry["name"]: entry for entry in container["env"]}
+        assert "ROSTER_DATABASE_URL" not in names
+        assert names["ROSTER_DATABASE_URL_FILE"]["value"] == "/etc/roster/database/url"
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        assert mounts["database"] == "/etc/roster/database"
 
 
 @pytest.mark.parametrize("name", ["values.yaml", "values-production.yaml"])

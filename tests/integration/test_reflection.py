@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -16,21 +14,13 @@ from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
 from tests.conftest import with_settings
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def grpcurl_path() -> str:
-    """grpcurl as installed by `make setup` (or on PATH)."""
-    found = shutil.which("grpcurl") or str(REPO / ".tools" / "bin" / "grpcurl")
-    assert Path(found).exists(), "grpcurl is missing: run `make setup`"
-    return found
+from tests.support.tools import installed
 
 
 async def grpcurl(*args: str) -> tuple[int, str, str]:
     """Run grpcurl in plaintext mode; return its exit code, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
-        grpcurl_path(),
+        installed("grpcurl"),
         "-plaintext",
         *args,
         stdout=asyncio.subprocess.PIPE,

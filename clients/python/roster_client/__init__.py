@@ -18,6 +18,7 @@ from roster_client.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
+from roster_client.handshake import TlsHandshakeError
 from roster_client.policy import SERVICE_CONFIG_JSON
 from roster_client.resuming import ResumingWatch
 from roster_client.tls import TlsConfig
@@ -40,6 +41,7 @@ __all__ = [
     "ResumingWatch",
     "RosterError",
     "TlsConfig",
+    "TlsHandshakeError",
     "UnauthenticatedError",
     "UnavailableError",
     "UserClient",

@@ -13,8 +13,8 @@ from google.protobuf import field_mask_pb2
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-from roster_client import policy
-from roster_client.errors import from_rpc_error
+from roster_client import handshake, policy
+from roster_client.errors import RosterError, from_rpc_error
 from roster_client.resuming import ResumingWatch
 from roster_client.tls import TlsConfig
 
@@ -79,6 +79,7 @@ class UserClient:
             )
         self._stub = user_service_pb2_grpc.UserServiceStub(self.channel)
         self._timeout = policy.default_timeout() if timeout is None else timeout
+        self._tls = tls is not None
         # A bearer token rides in metadata rather than call credentials so that it
         # also works on plaintext channels (local runs, tests behind a TLS proxy).
         bearer = (("authorization", f"Bearer {token}"),) if token else ()
@@ -109,6 +110,10 @@ class UserClient:
             token = await token
         return (*self._metadata, ("authorization", f"Bearer {token}"))
 
+    def _error(self, error: grpc.aio.AioRpcError) -> RosterError:
+        """The typed exception for a failed call; a failed TLS handshake says so."""
+        return handshake.explain(from_rpc_error(error), tls=self._tls)
+
     async def _call(
         self, call: Callable[..., Awaitable[T]], request: object, timeout: float | None
     ) -> T:
@@ -116,7 +121,7 @@ class UserClient:
             metadata = await self._call_metadata()
             return await call(request, timeout=timeout or self._timeout, metadata=metadata)
         except grpc.aio.AioRpcError as error:
-            raise from_rpc_error(error) from None
+            raise self._error(error) from None
 
     async def get_user(self, name: str, *, timeout: float | None = None) -> user_pb2.User:
         """GetUser."""
@@ -249,7 +254,7 @@ class UserClient:
             async for event in call:
                 yield event
         except grpc.aio.AioRpcError as error:
-            raise from_rpc_error(error) from None
+            raise self._error(error) from None
         finally:
             call.cancel()
 

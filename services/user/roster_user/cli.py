@@ -1,4 +1,4 @@
-"""The `roster-user` command: `serve` and `migrate`, with settings from env and flags."""
+"""The `roster-user` command: `serve` and `migrate` with settings from env and flags; `users`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="roster-user",
-        description="Roster's user service.",
+        description="Roster's user service. `roster-user users --help`: the operator's commands.",
         epilog=f"settings (environment variable, flag, default):\n{table}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -31,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command and settings, then run it; a bad setting exits 2 with one line."""
-    args, rest = _parser().parse_known_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["users"]:
+        # Imported here: a serving process never loads the operator's client side.
+        from roster_user.operator import main as operator
+
+        return operator.main(arguments[1:])
+    args, rest = _parser().parse_known_args(arguments)
     try:
         settings = Settings.load(environment(), rest)
     except (SettingsError, argparse.ArgumentError) as error:

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from roster_user import config_values as parse
@@ -28,6 +29,12 @@ class Settings:
         "sqlite:///./var/roster.db",
         parse.database_url,
         "sqlite:///PATH (created if missing) or postgresql://...",
+    )
+    database_url_file: str = setting(
+        "",
+        parse.path,
+        "file holding database_url, read at start (a mounted Secret, so a password "
+        "stays out of the environment)",
     )
     drain_seconds: float = setting(
         "5",
@@ -208,11 +215,28 @@ class Settings:
             except ValueError as exc:
                 reason = str(exc) if "must" in str(exc) else "has the wrong form"
                 raise SettingsError(f"invalid {source}={raw!r}: {reason}") from None
+        if values.get("database_url_file"):
+            values["database_url"] = _database_url_from_file(values)
         try:
             values["tracing"] = parse.tracing_config(environ)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
         return cls(**values)
+
+
+def _database_url_from_file(values: Mapping[str, Any]) -> str:
+    """The URL in ROSTER_DATABASE_URL_FILE; errors name the file, never its content."""
+    variable, path = names("database_url_file")[0], values["database_url_file"]
+    if "database_url" in values:
+        raise SettingsError(f"set ROSTER_DATABASE_URL or {variable}, not both")
+    try:
+        text = Path(path).read_text().strip()
+    except OSError as exc:
+        raise SettingsError(f"invalid {variable}={path!r}: {exc.strerror}") from None
+    try:
+        return parse.database_url(text)
+    except ValueError as exc:
+        raise SettingsError(f"invalid {variable}={path!r}: the URL in it {exc}") from None
 
 
 def declared() -> list[dataclasses.Field[Any]]:

@@ -38,7 +38,7 @@ from roster_user.pipeline.layer import (
 )
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metrics import RpcMetrics
-from roster_user.security import tls
+from roster_user.security import mode, tls
 from roster_user.security.authenticator import Authenticator, authenticator
 from roster_user.security.scopes import is_open
 from roster_user.store.base import UserStore
@@ -283,7 +283,12 @@ async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int
         return 1
     log.info(
         "serving",
-        extra={"address": running.address, "reflection": settings.reflection, "version": VERSION},
+        extra={
+            "address": running.address,
+            **mode.summary(settings),
+            "reflection": settings.reflection,
+            "version": VERSION,
+        },
     )
     await stop.wait()
     await shutdown.drain(running)

@@ -90,7 +90,7 @@ seccompProfile:
 {{- end }}
 {{- else }}
 {{- if not .Values.database.postgresql.existingSecret }}
-{{- fail "database.mode=postgresql: database.postgresql.existingSecret must name the Secret that holds the URL" }}
+{{- fail "database.mode=postgresql: database.postgresql.existingSecret must name the Secret that holds the URL (--set database.postgresql.existingSecret=...)" }}
 {{- end }}
 {{- end }}
 {{- if .Values.auth.enabled }}
@@ -98,7 +98,12 @@ seccompProfile:
 {{- fail "auth.enabled: set exactly one of auth.jwks.configMapName and auth.jwks.secretName" }}
 {{- end }}
 {{- if or (not .Values.auth.issuer) (not .Values.auth.audience) }}
-{{- fail "auth.enabled: auth.issuer and auth.audience are required" }}
+{{- fail "auth.enabled: auth.issuer and auth.audience are required (--set auth.issuer=https://... --set auth.audience=...)" }}
+{{- end }}
+{{- range $name, $value := dict "auth.issuer" .Values.auth.issuer "auth.audience" .Values.auth.audience }}
+{{- if regexMatch "(?i)your-|changeme|placeholder|example\\.(com|org|net)" $value }}
+{{- fail (printf "%s=%s is a placeholder: set your identity provider's value" $name $value) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if .Values.autoscaling.enabled }}

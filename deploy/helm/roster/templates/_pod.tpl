@@ -1,14 +1,12 @@
-{{/* Where the database is. In postgresql mode the URL (with its password) comes from a Secret. */}}
+{{/* Where the database is. In postgresql mode the URL (with its password) is a file mounted
+     from a Secret, so it never appears in the environment (kubectl describe, /proc/PID/environ). */}}
 {{- define "roster.databaseEnv" -}}
 {{- if eq .Values.database.mode "sqlite" }}
 - name: ROSTER_DATABASE_URL
   value: {{ printf "sqlite:///%s" .Values.database.sqlite.path | quote }}
 {{- else }}
-- name: ROSTER_DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.database.postgresql.existingSecret }}
-      key: {{ .Values.database.postgresql.secretKey }}
+- name: ROSTER_DATABASE_URL_FILE
+  value: /etc/roster/database/url
 - name: ROSTER_DATABASE_POOL_SIZE
   value: {{ .Values.database.postgresql.poolSize | quote }}
 - name: ROSTER_DATABASE_STATEMENT_TIMEOUT_SECONDS
@@ -92,6 +90,11 @@
 {{- if eq .Values.database.mode "sqlite" }}
 - name: data
   mountPath: {{ dir .Values.database.sqlite.path }}
+{{- end }}
+{{- if eq .Values.database.mode "postgresql" }}
+- name: database
+  mountPath: /etc/roster/database
+  readOnly: true
 {{- end }}
 {{- if .Values.auth.enabled }}
 - name: jwks
