@@ -27,8 +27,9 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted([REPO / "README.md", *REPO.glob("docs/*.md"), *REPO.glob("clients/*/README.md")])
 SHELL = frozenset({"sh", "bash", "shell", "console"})
 PROGRAMS = frozenset({"python", "go", "ts", "typescript", "java"})
-# Blocks that are pictures of text (directory trees, sample output), not commands.
-TEXT = frozenset({"", "text", "json", "yaml", "csv", "gomod"})
+# Blocks that are pictures of text (directory trees, sample output, a Maven dependency
+# to paste into a pom), not commands.
+TEXT = frozenset({"", "text", "json", "yaml", "csv", "gomod", "xml"})
 
 _FENCE = re.compile(r"^(```+)\s*([\w+-]*)\s*$")
 _MARKER = re.compile(r"^<!--\s*doc-test:\s*(\w+)(?::\s*(.*?))?\s*-->\s*$")

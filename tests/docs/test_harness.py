@@ -35,3 +35,11 @@ def test_a_skip_without_a_reason_or_an_unknown_language_is_reported(tmp_path: Pa
     )
     found = [problem for block in blocks.blocks(document) for problem in blocks.problems(block)]
     assert len(found) == 2
+
+
+def test_an_xml_block_is_text_that_is_read_not_run(tmp_path: Path) -> None:
+    document = tmp_path / "doc.md"
+    document.write_text("```xml\n<dependency><artifactId>x</artifactId></dependency>\n```\n")
+    (found,) = blocks.blocks(document)
+    assert blocks.problems(found) == []
+    assert not blocks.runnable(found)
