@@ -42,8 +42,16 @@ SERVE_SECONDS = 120
 BLOCK_SECONDS = 180
 
 
+# What `make run` installs. The copy links to the repository's installs, so a stale
+# one would be rebuilt through the links with the copy's paths baked in (a virtualenv
+# whose scripts then point into a deleted temporary directory): they must be current.
+_INSTALLS = (".venv/.installed", "tools/node_modules/.installed", ".tools/bin/grpcurl")
+
+
 def mirror(into: Path) -> Path:
     """A directory that looks like the repository (links to its entries), minus var/."""
+    current = subprocess.run(["make", "-q", *_INSTALLS], cwd=REPO, check=False)
+    assert current.returncode == 0, "installs are stale: run `make setup` before the doc tests"
     into.mkdir(parents=True)
     for entry in REPO.iterdir():
         if entry.name not in {".git", "var"}:
