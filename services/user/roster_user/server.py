@@ -8,6 +8,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
@@ -37,6 +38,7 @@ from roster_user.pipeline.layer import (
     unless,
 )
 from roster_user.pipeline.limits import CallLimits
+from roster_user.pipeline.metadata import MetadataLimit
 from roster_user.pipeline.metrics import RpcMetrics
 from roster_user.security import tls
 from roster_user.security.authenticator import Authenticator, authenticator
@@ -48,6 +50,9 @@ from roster_user.store.postgres.store import PostgresStore
 from roster_user.store.sqlite.store import SqliteStore
 from roster_user.users.directory import UserDirectory
 from roster_user.users.feed import ChangeFeed
+
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Handler
 
 log = logging.getLogger(__name__)
 _PRUNE_SECONDS = 60.0
@@ -186,14 +191,32 @@ def _add_services(
     if settings.reflection:
         reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
     auth = security.auth
-    refuse_unknown = Authentication(auth).refuse_unknown if auth is not None else None
-    pipeline.install(
-        server,
-        registry,
-        layers(settings, observers.tracing, observers.metrics, in_flight, auth),
-        refuse_unknown,
-    )
+    chain = layers(settings, observers.tracing, observers.metrics, in_flight, auth)
+    metadata = _metadata_limit(settings, observers.metrics)
+    pipeline.install(server, registry, chain, _refuse_unknown(metadata, auth))
     return health_servicer
+
+
+def _metadata_limit(settings: Settings, metrics: Metrics) -> MetadataLimit:
+    return MetadataLimit(settings.max_metadata_bytes, metrics.metadata_refused)
+
+
+def _refuse_unknown(
+    metadata: MetadataLimit, auth: Authenticator | None
+) -> Callable[[grpc.HandlerCallDetails], Handler | None]:
+    """For methods no service has: the metadata limit's refusal, then authentication's."""
+    refusals = [metadata.refuse_unknown]
+    if auth is not None:
+        refusals.append(Authentication(auth).refuse_unknown)
+
+    def refuse(details: grpc.HandlerCallDetails) -> Handler | None:
+        for refusal in refusals:
+            handler = refusal(details)
+            if handler is not None:
+                return handler
+        return None
+
+    return refuse
 
 
 def _start_reporting(
@@ -217,7 +240,11 @@ def layers(
     in_flight: InFlight,
     auth: Authenticator | None = None,
 ) -> list[Use]:
-    """Outermost first: the server span, metrics, authentication, the error boundary, limits.
+    """Outermost first: the metadata limit, the server span, metrics, authentication, the error boundary, limits.
+
+    The metadata limit comes first of all: grpc core does not always enforce
+    it (pipeline/metadata.py), and no layer should read an oversized header,
+    least of all authentication verifying a token of any size.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
     outside the boundary so they count the status the boundary chose. They are
@@ -241,7 +268,7 @@ def layers(
     ]
     if tracing is not None:
         chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
-    return chain
+    return [Use(every_method, _metadata_limit(settings, metrics)), *chain]
 
 
 async def _prune(store: UserStore, keep: int) -> None:

@@ -62,6 +62,11 @@ class Metrics:
         self.watch_streams = Gauge(
             "roster_watch_streams_open", "WatchUsers streams open right now.", registry=r
         )
+        self.metadata_refused = Counter(
+            "roster_grpc_server_metadata_refused_total",
+            "Calls refused by Roster's own metadata size check (grpc core let them through).",
+            registry=r,
+        )
         self.store_query = Histogram(
             "roster_store_query_seconds",
             "Duration (seconds) of user store operations, by operation and store kind.",
