@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     try:
         settings = Settings.load(environment(), rest)
+        if args.command == "serve":
+            server.read_security(settings)  # unusable TLS or JWKS files are bad settings too
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2

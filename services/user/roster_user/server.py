@@ -16,7 +16,7 @@ from grpc_health.v1 import health, health_pb2_grpc
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import reflection
 from roster_user.api.servicer import UserServicer
-from roster_user.config import Settings
+from roster_user.config import Settings, SettingsError
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
@@ -80,11 +80,24 @@ def make_store(settings: Settings) -> UserStore:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Security:
+class Security:
     """Credentials and the token authenticator, read before anything else opens."""
 
     auth: Authenticator | None
-    credentials: grpc.ServerCredentials | None
+    files: tls.CertificateFiles | None
+
+    @property
+    def credentials(self) -> grpc.ServerCredentials | None:
+        """The server's TLS credentials, or None for plaintext."""
+        return tls.server_credentials(self.files) if self.files is not None else None
+
+
+def read_security(settings: Settings) -> Security:
+    """The key set and TLS files, checked; SettingsError names the variable of an unusable one.
+
+    The entry point calls this before serving, so a bad file exits 2 like any bad setting.
+    """
+    return Security(authenticator(settings), tls.certificate_files(settings))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,10 +121,11 @@ async def build_server(
     write then wakes the other workers' change feeds.
     """
     # Security material is read first: a bad key file must not leave a store open.
-    security = _Security(authenticator(settings), tls.credentials(settings))
+    security = read_security(settings)
     observers = _Observers(
         Tracing(tracing) if tracing is not None and tracing.enabled else None, Metrics()
     )
+    _observe_security(security, observers.metrics)
     store = await _open_store(settings, observers)
     feed = await _change_feed(settings, store, observers.metrics, peers)
     directory = UserDirectory(
@@ -129,7 +143,9 @@ async def build_server(
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
-    pruner = asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")
+    tasks = [asyncio.create_task(_prune(store, settings.watch_retention_events), name="prune")]
+    if security.auth is not None:
+        tasks.append(asyncio.create_task(security.auth.keys.watch(), name="jwks"))
     return Running(
         settings=settings,
         server=server,
@@ -138,11 +154,23 @@ async def build_server(
         feed=feed,
         probes=probes,
         in_flight=in_flight,
-        tasks=[pruner],
+        tasks=tasks,
         flushers=flushers,
         metrics_address=metrics_address,
         peers=peers,
     )
+
+
+def _observe_security(security: Security, metrics: Metrics) -> None:
+    """Export the state of the key set and the certificates in use, read at scrape time."""
+    if security.auth is not None:
+        keys = security.auth.keys
+        metrics.key_set_from(lambda: keys.size, lambda: keys.status)
+    if security.files is not None:
+        files = security.files
+        metrics.certificates_from(
+            lambda: [(c.role, c.fingerprint, c.not_after) for c in files.in_use()]
+        )
 
 
 async def _open_store(settings: Settings, observers: _Observers) -> UserStore:
@@ -176,7 +204,7 @@ async def _change_feed(
 def _add_services(
     server: grpc.aio.Server,
     settings: Settings,
-    security: _Security,
+    security: Security,
     observers: _Observers,
     directory: UserDirectory,
     feed: ChangeFeed,
@@ -283,7 +311,7 @@ async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int
     stop = signals.stop_requested()
     try:
         running = await build_server(settings, tracing)
-    except (RuntimeError, DomainError, OSError) as error:
+    except (RuntimeError, DomainError, OSError, SettingsError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
     log.info("serving", extra={"address": running.address, "reflection": settings.reflection})

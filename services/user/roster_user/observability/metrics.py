@@ -5,16 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import start_http_server
+from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
 
 # go-grpc-middleware's names, labels and default buckets, so existing dashboards work.
 RPC_LABELS = ("grpc_type", "grpc_service", "grpc_method")
+# The states of the JWKS (roster_user.security.jwks): one series each, 1 for the current.
+KEY_SET_STATES = ("ok", "empty", "stale", "failed")
+# (role, SHA-256 fingerprint, expiry in epoch seconds) of each certificate in use.
+Certificate = tuple[str, str, float]
 HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 QUERY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 
@@ -78,6 +84,52 @@ class Metrics:
     def watch_streams_from(self, count: Callable[[], int]) -> None:
         """Read the open watch stream count at scrape time."""
         self.watch_streams.set_function(lambda: float(count()))
+
+    def key_set_from(self, size: Callable[[], int], state: Callable[[], str]) -> None:
+        """Read the trusted key count and the key set's state at scrape time."""
+        self.registry.register(_KeySetCollector(size, state))
+
+    def certificates_from(self, in_use: Callable[[], Iterable[Certificate]]) -> None:
+        """Read the fingerprints and expiry of the certificates in use at scrape time."""
+        self.registry.register(_CertificateCollector(in_use))
+
+
+class _KeySetCollector(Collector):
+    def __init__(self, size: Callable[[], int], state: Callable[[], str]) -> None:
+        self._size = size
+        self._state = state
+
+    def collect(self) -> Iterator[Metric]:
+        keys = GaugeMetricFamily(
+            "roster_jwks_keys", "Signing keys trusted now (0: every token is refused)."
+        )
+        keys.add_metric([], float(self._size()))
+        states = GaugeMetricFamily(
+            "roster_jwks_state",
+            "State of the JWKS file: ok, empty (valid, no usable key), stale (unusable, "
+            "previous keys kept), failed (unusable too long, no key trusted).",
+            labels=["state"],
+        )
+        current = self._state()
+        for name in KEY_SET_STATES:
+            states.add_metric([name], 1.0 if name == current else 0.0)
+        yield keys
+        yield states
+
+
+class _CertificateCollector(Collector):
+    def __init__(self, in_use: Callable[[], Iterable[Certificate]]) -> None:
+        self._in_use = in_use
+
+    def collect(self) -> Iterator[Metric]:
+        expiry = GaugeMetricFamily(
+            "roster_tls_certificate_expiry_timestamp_seconds",
+            "When each certificate in use expires (role: server or client_ca), by fingerprint.",
+            labels=["role", "fingerprint"],
+        )
+        for role, fingerprint, not_after in self._in_use():
+            expiry.add_metric([role, fingerprint], not_after)
+        yield expiry
 
 
 class MetricsEndpoint:
