@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.lifecycle.event_loop import run_loop
-from roster_user.observability import logs
+from roster_user.observability import logs, native_logs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
+    # Before any server starts: grpc core's own lines then join the JSON stream.
+    native_logs.capture()
     logs.configure(settings.log_level)
     if args.command == "serve" and settings.workers > 1:
         # Imported here: a single process never loads the pool (tests/unit/test_layering.py).

@@ -88,6 +88,7 @@ class KeySet:
         """Re-read the file if its stamp changed or `reload_seconds` passed since the last read."""
         with self._lock:
             now = self._clock()
+            self._expire(now)
             try:
                 stamp = _stamp(self.path)
                 if stamp == self._stamp and now - self._checked_at < self.reload_seconds:
@@ -122,18 +123,27 @@ class KeySet:
         if self._failing_since is None:
             self._failing_since = now
         stale = now - self._failing_since
-        if self._keys and stale >= self._max_stale:
-            self._keys, self._cache = {}, {}
-            log.error(
-                "JWKS file unusable for too long; no key is trusted any more",
-                extra={"jwks_file": str(self.path), "error": _why(error)},
-            )
-        elif self._warned_at is None or now - self._warned_at >= WARNING_INTERVAL_SECONDS:
+        if self._expire(now):
+            return
+        if self._warned_at is None or now - self._warned_at >= WARNING_INTERVAL_SECONDS:
             self._warned_at = now
             log.warning(
                 "JWKS file unusable; keeping the previous keys for a while",
                 extra={"jwks_file": str(self.path), "error": _why(error), "stale_seconds": stale},
             )
+
+    def _expire(self, now: float) -> bool:
+        """Fail closed once the file has been unusable for `max_stale_seconds`; whether it did."""
+        if self._failing_since is None or not self._keys:
+            return False
+        if now - self._failing_since < self._max_stale:
+            return False
+        self._keys, self._cache = {}, {}
+        log.error(
+            "JWKS file unusable for too long; no key is trusted any more",
+            extra={"jwks_file": str(self.path), "stale_seconds": now - self._failing_since},
+        )
+        return True
 
     def key(self, kid: str | None, algorithm: str) -> TrustedKey | None:
         """The key with id `kid` (or the only key when there is no kid) usable with `algorithm`."""
