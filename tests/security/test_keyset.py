@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import jwt
@@ -38,7 +39,7 @@ def _key_set(tmp_path: Path, clock: Clock, keys: list[dict[str, str]]) -> tuple[
     return path, KeySet(path, reload_seconds=RELOAD, max_stale_seconds=STALE, clock=clock)
 
 
-UNUSABLE_SETS = {
+UNUSABLE_SETS: dict[str, Callable[[], list[dict[str, str]]]] = {
     "symmetric": lambda: [{"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"}],
     "encryption": lambda: [_public_jwk(kid="enc", use="enc")],
     "private": lambda: [{**_public_jwk(kid="private"), "d": "AAAA"}],
