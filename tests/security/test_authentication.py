@@ -22,6 +22,7 @@ from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
 from roster_user.lifecycle.running import Running
+from roster_user.security.principal import MAX_LOGGED_SUBJECT
 from roster_user.security.tokens import DUPLICATE
 
 from .conftest import Errors, Start, auth_settings, bearer
@@ -253,3 +254,15 @@ async def test_an_unexpected_failure_logs_the_subject_and_tells_the_caller_only_
     failures = [line for line in no_leaks.lines if line["level"] == "ERROR"]
     assert [line["subject"] for line in failures] == ["dave"]
     assert "Traceback" in str(failures[0]["exception"])  # for operators, in its own field
+
+
+async def test_a_long_subject_is_logged_cut_to_a_bounded_length(
+    start: Start, mint: Mint, no_leaks: Capture
+) -> None:
+    running = await start(**auth_settings(mint))
+    subject = "s" * 5000
+    async with UserClient(running.address, token=mint.token(subject=subject, scope="")) as users:
+        with pytest.raises(Exception, match="PERMISSION_DENIED"):
+            await users.list_users()
+    [denial] = [line for line in no_leaks.lines if line["message"] == "call denied"]
+    assert denial["subject"] == "s" * MAX_LOGGED_SUBJECT + "...(cut)"
