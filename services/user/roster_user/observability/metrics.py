@@ -73,6 +73,10 @@ class Metrics:
             "Calls refused by Roster's own metadata size check (grpc core let them through).",
             registry=r,
         )
+        self._key_set = _KeySetCollector()
+        self._certificates = _CertificateCollector()
+        r.register(self._key_set)
+        r.register(self._certificates)
         self.store_query = Histogram(
             "roster_store_query_seconds",
             "Duration (seconds) of user store operations, by operation and store kind.",
@@ -87,39 +91,44 @@ class Metrics:
 
     def key_set_from(self, size: Callable[[], int], state: Callable[[], str]) -> None:
         """Read the trusted key count and the key set's state at scrape time."""
-        self.registry.register(_KeySetCollector(size, state))
+        self._key_set.size, self._key_set.state = size, state
 
     def certificates_from(self, in_use: Callable[[], Iterable[Certificate]]) -> None:
         """Read the fingerprints and expiry of the certificates in use at scrape time."""
-        self.registry.register(_CertificateCollector(in_use))
+        self._certificates.in_use = in_use
 
 
 class _KeySetCollector(Collector):
-    def __init__(self, size: Callable[[], int], state: Callable[[], str]) -> None:
-        self._size = size
-        self._state = state
+    """The key set's families; declared without samples while auth is off."""
+
+    def __init__(self) -> None:
+        self.size: Callable[[], int] | None = None
+        self.state: Callable[[], str] = lambda: ""
 
     def collect(self) -> Iterator[Metric]:
         keys = GaugeMetricFamily(
             "roster_jwks_keys", "Signing keys trusted now (0: every token is refused)."
         )
-        keys.add_metric([], float(self._size()))
         states = GaugeMetricFamily(
             "roster_jwks_state",
             "State of the JWKS file: ok, empty (valid, no usable key), stale (unusable, "
             "previous keys kept), failed (unusable too long, no key trusted).",
             labels=["state"],
         )
-        current = self._state()
-        for name in KEY_SET_STATES:
-            states.add_metric([name], 1.0 if name == current else 0.0)
+        if self.size is not None:
+            keys.add_metric([], float(self.size()))
+            current = self.state()
+            for name in KEY_SET_STATES:
+                states.add_metric([name], 1.0 if name == current else 0.0)
         yield keys
         yield states
 
 
 class _CertificateCollector(Collector):
-    def __init__(self, in_use: Callable[[], Iterable[Certificate]]) -> None:
-        self._in_use = in_use
+    """The certificates in use; declared without samples while TLS is off."""
+
+    def __init__(self) -> None:
+        self.in_use: Callable[[], Iterable[Certificate]] = tuple
 
     def collect(self) -> Iterator[Metric]:
         expiry = GaugeMetricFamily(
@@ -127,7 +136,7 @@ class _CertificateCollector(Collector):
             "When each certificate in use expires (role: server or client_ca), by fingerprint.",
             labels=["role", "fingerprint"],
         )
-        for role, fingerprint, not_after in self._in_use():
+        for role, fingerprint, not_after in self.in_use():
             expiry.add_metric([role, fingerprint], not_after)
         yield expiry
 
