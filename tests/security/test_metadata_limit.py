@@ -27,7 +27,7 @@ USERS = "/roster.user.v1.UserService/ListUsers"
 HEALTH = "/grpc.health.v1.Health/Check"
 EXHAUSTED = grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]
 OK = grpc.StatusCode.OK.value[0]
-SIZES = [17_000, 100_000, 400_000]
+SIZES = [17_000, 100_000, 500_000]
 
 
 async def _tls_server(start: Start, authority: Authority, tmp_path: Path) -> Running:
