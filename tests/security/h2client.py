@@ -14,11 +14,11 @@ import time
 from typing import Any
 
 import h2.config
-import hpack
 import h2.connection
 import h2.errors
 import h2.events
 import h2.settings
+import hpack
 
 _PATH = "/roster.user.v1.UserService/ListUsers"
 
