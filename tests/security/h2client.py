@@ -6,31 +6,44 @@ tests run it in a thread while legitimate calls go on in the event loop.
 
 from __future__ import annotations
 
+import dataclasses
 import select
 import socket
+import ssl
+import time
+from typing import Any
 
 import h2.config
 import h2.connection
 import h2.errors
 import h2.events
 import h2.settings
+import hpack
 
 _PATH = "/roster.user.v1.UserService/ListUsers"
 
 
 class Peer:
-    """One plaintext HTTP/2 connection with prior knowledge, as gRPC uses it."""
+    """One HTTP/2 connection with prior knowledge (or TLS with ALPN h2), as gRPC uses it."""
 
-    def __init__(self, address: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, address: str, timeout: float = 10.0, tls: ssl.SSLContext | None = None
+    ) -> None:
         host, _, port = address.rpartition(":")
         self.address = address
-        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        raw = socket.create_connection((host, int(port)), timeout=timeout)
+        self.sock = raw if tls is None else tls.wrap_socket(raw, server_hostname=host)
         self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        self.conn.encoder = _LiteralEncoder()
         self.conn.initiate_connection()
         self.goaway: int | None = None
         self.acks = 0
         self.closed = False
+        self.acked_settings = False  # whether h2 has acknowledged the server's SETTINGS
         self.remote_settings: dict[int, int] = {}
+        self.headers: dict[int, dict[str, str]] = {}  # response headers and trailers
+        self.resets: dict[int, int] = {}
+        self.ended: set[int] = set()
         self.flush()
 
     def flush(self) -> None:
@@ -56,19 +69,48 @@ class Peer:
                 self.closed = True
                 return
             for event in self.conn.receive_data(data):
-                if isinstance(event, h2.events.ConnectionTerminated):
-                    self.goaway = int(event.error_code or 0)
-                elif isinstance(event, h2.events.PingAckReceived):
-                    self.acks += 1
-                elif isinstance(event, h2.events.RemoteSettingsChanged):
-                    for key, change in event.changed_settings.items():
-                        self.remote_settings[int(key)] = change.new_value
+                self._record(event)
             self.flush()
             wait = 0
+
+    def _record(self, event: h2.events.Event) -> None:
+        if isinstance(event, h2.events.ConnectionTerminated):
+            self.goaway = int(event.error_code or 0)
+        elif isinstance(event, h2.events.PingAckReceived):
+            self.acks += 1
+        elif isinstance(event, h2.events.RemoteSettingsChanged):
+            self.acked_settings = True  # h2 acknowledges on receipt
+            for key, change in event.changed_settings.items():
+                self.remote_settings[int(key)] = change.new_value
+        elif isinstance(event, h2.events.ResponseReceived | h2.events.TrailersReceived):
+            fields = self.headers.setdefault(event.stream_id or 0, {})
+            for name, value in event.headers or ():
+                fields[_text(name)] = _text(value)
+        elif isinstance(event, h2.events.StreamReset):
+            self.resets[event.stream_id or 0] = int(event.error_code or 0)
+            self.ended.add(event.stream_id or 0)
+        elif isinstance(event, h2.events.StreamEnded):
+            self.ended.add(event.stream_id or 0)
+        elif isinstance(event, h2.events.DataReceived):
+            self.conn.acknowledge_received_data(
+                event.flow_controlled_length or 0, event.stream_id or 0
+            )
 
     def close(self) -> None:
         """Drop the connection."""
         self.sock.close()
+
+
+class _LiteralEncoder(hpack.Encoder):
+    """HPACK without Huffman coding: pure-Python Huffman takes half a minute on 400 KB."""
+
+    def encode(self, headers: Any, huffman: bool = True) -> bytes:
+        """The header block, every string literal (still valid HPACK, just larger)."""
+        return super().encode(headers, huffman=False)
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def advertised_max_streams(address: str) -> int | None:
@@ -131,3 +173,65 @@ def rapid_reset(address: str, streams: int) -> int:
         return sent
     finally:
         peer.close()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Answer:
+    """What the server said to one raw call: the gRPC status, or how the stream ended."""
+
+    grpc_status: int | None  # None: no grpc-status came (stream reset or connection gone)
+    grpc_message: str
+    reset_code: int | None  # RST_STREAM code, when the stream was reset
+    settings_acked_before_request: bool
+
+
+def call_before_settings_ack(
+    address: str,
+    path: str,
+    metadata: list[tuple[str, str]],
+    *,
+    tls: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> Answer:
+    """One unary call sent right after the preface, before the server's SETTINGS is read.
+
+    The request (headers with `metadata`, an empty message, END_STREAM) leaves
+    before anything from the server is processed, so the server's SETTINGS, and
+    its header list size with them, is not yet acknowledged when it arrives.
+    """
+    peer = Peer(address, timeout=timeout, tls=tls)
+    try:
+        stream_id = peer.conn.get_next_available_stream_id()
+        scheme = "https" if tls is not None else "http"
+        headers = [
+            (":method", "POST"),
+            (":scheme", scheme),
+            (":path", path),
+            (":authority", address),
+            ("content-type", "application/grpc"),
+            ("te", "trailers"),
+            *metadata,
+        ]
+        peer.conn.send_headers(stream_id, headers)
+        peer.conn.send_data(stream_id, b"\x00\x00\x00\x00\x00", end_stream=True)
+        acked_before = peer.acked_settings
+        peer.flush()
+        return _answer(peer, stream_id, timeout, acked_before)
+    finally:
+        peer.close()
+
+
+def _answer(peer: Peer, stream_id: int, timeout: float, acked_before: bool) -> Answer:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not peer.closed:
+        peer.pump(0.2)
+        if stream_id in peer.ended:
+            break
+    headers = peer.headers.get(stream_id, {})
+    status = headers.get("grpc-status")
+    return Answer(
+        grpc_status=int(status) if status is not None else None,
+        grpc_message=headers.get("grpc-message", ""),
+        reset_code=peer.resets.get(stream_id),
+        settings_acked_before_request=acked_before,
+    )

@@ -22,6 +22,8 @@ from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
 from roster_user.lifecycle.running import Running
+from roster_user.security.principal import MAX_LOGGED_SUBJECT
+from roster_user.security.tokens import DUPLICATE
 
 from .conftest import Errors, Start, auth_settings, bearer
 from .leaks import Capture
@@ -55,6 +57,26 @@ def _hs256_with_public_key(mint: Mint) -> str:
     return mint.remember((signing_input + b"." + signature).decode())
 
 
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _spare_bits_set(mint: Mint) -> str:
+    # An ES256 signature is 64 bytes: 86 base64url characters, the last carrying 4 spare
+    # bits. Setting one decodes to the same signature: a second spelling of one token.
+    token = mint.token()
+    last = _ALPHABET.index(token[-1])
+    return mint.remember(token[:-1] + _ALPHABET[last ^ 0b0001])
+
+
+def _in_the_future(seconds: float) -> str:
+    return str(int(time.time() + seconds))
+
+
+def _embedded_jwk(mint: Mint) -> str:
+    public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(mint.untrusted.public_key()))
+    return mint.token(forged=True, kid="ec-1", header={"jwk": public})
+
+
 BAD_CREDENTIALS: dict[str, Callable[[Mint], str | None]] = {
     "missing": lambda mint: None,
     "malformed": lambda mint: mint.remember("not.a.jwt"),
@@ -67,6 +89,22 @@ BAD_CREDENTIALS: dict[str, Callable[[Mint], str | None]] = {
     "alg none": _unsigned,
     "HS256 signed with the public key": _hs256_with_public_key,
     "without a subject": lambda mint: mint.token(subject=""),
+    # The second round (issue 23): one spelling per token, NumericDate types, typ.
+    "exp as a numeric string": lambda mint: mint.token(exp=_in_the_future(300)),
+    "nbf as a numeric string": lambda mint: mint.token(nbf=_in_the_future(-60)),
+    "iat as a numeric string": lambda mint: mint.token(iat=_in_the_future(-60)),
+    "exp as a boolean": lambda mint: mint.token(exp=True),
+    "typ of another kind": lambda mint: mint.token(header={"typ": "JWE"}),
+    "typ not a string": lambda mint: mint.token(header={"typ": 1}),
+    "signature with == appended": lambda mint: mint.remember(mint.token() + "=="),
+    "signature with a spare bit set": _spare_bits_set,
+    "standard base64 characters": lambda mint: mint.remember(
+        mint.token().replace("-", "+").replace("_", "/")
+    ),
+    "a fourth part": lambda mint: mint.remember(mint.token() + ".e30"),
+    "a key embedded in the header": _embedded_jwk,
+    "a jku header": lambda mint: mint.token(forged=True, header={"jku": "https://evil.test/k"}),
+    "an x5u header": lambda mint: mint.token(forged=True, header={"x5u": "https://evil.test/c"}),
 }
 
 
@@ -155,8 +193,8 @@ async def _drain(
         pass
 
 
-async def test_several_authorization_headers_are_no_credential(
-    auth_server: Running, mint: Mint, errors: Errors
+async def test_several_authorization_headers_are_refused_with_their_own_message_and_cause(
+    auth_server: Running, mint: Mint, errors: Errors, no_leaks: Capture
 ) -> None:
     token = mint.token()
     metadata = (*bearer(token), *bearer(token))
@@ -164,6 +202,19 @@ async def test_several_authorization_headers_are_no_credential(
         stub = user_service_pb2_grpc.UserServiceStub(channel)
         error = await errors.expect(stub.ListUsers(pb.ListUsersRequest(), metadata=metadata))
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert error.details() == DUPLICATE
+    causes = [line["cause"] for line in no_leaks.lines if line["message"] == "call refused"]
+    assert causes == ["several authorization headers"]
+
+
+@pytest.mark.parametrize("typ", ["JWT", "at+jwt", "application/at+jwt", None])
+async def test_a_token_typed_jwt_or_at_jwt_or_untyped_is_accepted(
+    auth_server: Running, mint: Mint, typ: str | None
+) -> None:
+    token = mint.token(header={"typ": typ})  # PyJWT leaves typ out when it is None
+    assert jwt.get_unverified_header(token).get("typ") == typ
+    async with UserClient(auth_server.address, token=token) as users:
+        assert (await users.list_users()).users == []
 
 
 async def test_the_subject_is_logged_with_a_denial_but_the_token_never_is(
@@ -203,3 +254,15 @@ async def test_an_unexpected_failure_logs_the_subject_and_tells_the_caller_only_
     failures = [line for line in no_leaks.lines if line["level"] == "ERROR"]
     assert [line["subject"] for line in failures] == ["dave"]
     assert "Traceback" in str(failures[0]["exception"])  # for operators, in its own field
+
+
+async def test_a_long_subject_is_logged_cut_to_a_bounded_length(
+    start: Start, mint: Mint, no_leaks: Capture
+) -> None:
+    running = await start(**auth_settings(mint))
+    subject = "s" * 5000
+    async with UserClient(running.address, token=mint.token(subject=subject, scope="")) as users:
+        with pytest.raises(Exception, match="PERMISSION_DENIED"):
+            await users.list_users()
+    [denial] = [line for line in no_leaks.lines if line["message"] == "call denied"]
+    assert denial["subject"] == "s" * MAX_LOGGED_SUBJECT + "...(cut)"

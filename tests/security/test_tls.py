@@ -8,12 +8,17 @@ from typing import Any
 
 import grpc
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.lifecycle.running import Running
+from tests.monitoring.scrape import Scrape
+from tests.observability.scraping import scrape
 
 from .conftest import Errors, Start
+from .leaks import Capture
 from .pki import Authority, Issued
 
 
@@ -120,3 +125,61 @@ async def test_a_half_written_rotation_keeps_the_previous_pair(
     (tmp_path / "server.pem").write_bytes(newer.cert_file.read_bytes())
     async with grpc.aio.secure_channel(running.address, _credentials(authority)) as channel:
         assert list((await _list(channel)).users) == []
+
+
+async def test_an_unloadable_client_ca_rotation_warns_naming_the_file_and_keeps_the_previous_ca(
+    start: Start, authority: Authority, tmp_path: Path, no_leaks: Capture
+) -> None:
+    client_ca = tmp_path / "client-ca.pem"
+    client_ca.write_bytes(authority.ca_file.read_bytes())
+    running = await _tls_server(start, authority, tmp_path, tls_client_ca_file=str(client_ca))
+    client_ca.write_bytes(b"not a certificate\n")
+    credentials = _credentials(authority, authority.issue("billing", server=False))
+    async with grpc.aio.secure_channel(running.address, credentials) as channel:
+        assert list((await _list(channel)).users) == []
+    warnings = [line for line in no_leaks.lines if line["level"] == "WARNING"]
+    assert [line.get("tls_file") for line in warnings] == [str(client_ca)]
+    assert warnings[0]["setting"] == "ROSTER_TLS_CLIENT_CA_FILE"
+    assert not [line for line in no_leaks.lines if "reloaded" in str(line["message"])]
+
+
+def _certificates(page: Scrape) -> dict[tuple[str, str], float]:
+    return {
+        (sample.labels["role"], sample.labels["fingerprint"]): sample.value
+        for sample in page.samples
+        if sample.name == "roster_tls_certificate_expiry_timestamp_seconds"
+    }
+
+
+def _fingerprint(pem_file: Path) -> tuple[str, float]:
+    certificate = x509.load_pem_x509_certificate(pem_file.read_bytes())
+    digest = certificate.fingerprint(hashes.SHA256()).hex()
+    return digest, certificate.not_valid_after_utc.timestamp()
+
+
+async def test_the_certificates_in_use_are_exported_with_fingerprint_and_expiry(
+    start: Start, authority: Authority, tmp_path: Path
+) -> None:
+    running = await _tls_server(
+        start,
+        authority,
+        tmp_path,
+        tls_client_ca_file=authority.ca_file,
+        metrics_address="127.0.0.1:0",
+    )
+    server, expires = _fingerprint(tmp_path / "server.pem")
+    ca, ca_expires = _fingerprint(authority.ca_file)
+    page = await scrape(running.metrics_address)
+    assert _certificates(page) == {("server", server): expires, ("client_ca", ca): ca_expires}
+
+
+async def test_the_exported_fingerprint_follows_a_rotation(
+    start: Start, authority: Authority, tmp_path: Path
+) -> None:
+    running = await _tls_server(start, authority, tmp_path, metrics_address="127.0.0.1:0")
+    successor = Authority(tmp_path, "successor")
+    _install(successor.issue("server", server=True), tmp_path)
+    async with grpc.aio.secure_channel(running.address, _credentials(successor)) as channel:
+        assert list((await _list(channel)).users) == []  # the handshake loads the new pair
+    page = await scrape(running.metrics_address)
+    assert list(_certificates(page)) == [("server", _fingerprint(tmp_path / "server.pem")[0])]

@@ -57,9 +57,13 @@ class Mint:
         kid: str = "ec-1",
         lifetime: float = 300,
         forged: bool = False,
+        header: dict[str, Any] | None = None,
         **overrides: Any,
     ) -> str:
-        """A token naming key `kid`, signed by it unless `forged`; `overrides` change claims."""
+        """A token naming key `kid`, signed by it unless `forged`; `overrides` change claims.
+
+        `header` adds or replaces JOSE header members (typ, jku, ...).
+        """
         now = time.time()
         claims = {
             "sub": subject,
@@ -72,7 +76,8 @@ class Mint:
         }
         key = self.untrusted if forged else self.keys[kid]
         algorithm = "RS256" if kid.startswith("rsa") else "ES256"
-        return self.remember(jwt.encode(claims, key, algorithm=algorithm, headers={"kid": kid}))
+        headers = {"kid": kid, **(header or {})}
+        return self.remember(jwt.encode(claims, key, algorithm=algorithm, headers=headers))
 
     def remember(self, token: str) -> str:
         """Note a token made outside `token()` (forgeries) for the leak check."""

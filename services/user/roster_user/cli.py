@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.lifecycle.event_loop import run_loop
-from roster_user.observability import logs
+from roster_user.observability import logs, native_logs
 from roster_user.version import VERSION
 
 
@@ -40,9 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = _parser().parse_known_args(arguments)
     try:
         settings = Settings.load(environment(), rest)
+        if args.command == "serve":
+            server.read_security(settings)  # unusable TLS or JWKS files are bad settings too
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2
+    # Before any server starts: grpc core's own lines then join the JSON stream.
+    native_logs.capture()
     logs.configure(settings.log_level)
     if args.command == "serve" and settings.workers > 1:
         # Imported here: a single process never loads the pool (tests/unit/test_layering.py).

@@ -144,7 +144,17 @@ class Settings:
         "RS256,PS256,ES256,EdDSA", parse.algorithms, "JWS algorithms accepted (asymmetric only)"
     )
     auth_leeway_seconds: float = setting(
-        "30", parse.seconds, "clock skew tolerated when checking `exp` and `nbf`"
+        "30", parse.leeway, "clock skew tolerated when checking `exp` and `nbf` (at most 300)"
+    )
+    auth_jwks_reload_seconds: float = setting(
+        "10",
+        parse.positive_seconds,
+        "how often the JWKS file is re-read by content, and open streams re-check their key",
+    )
+    auth_jwks_max_stale_seconds: float = setting(
+        "300",
+        parse.seconds,
+        "how long an unreadable or unparseable JWKS file keeps the previous keys (then none)",
     )
     # ---- limits per subject, connection and call
     max_watch_streams_per_subject: int = setting(

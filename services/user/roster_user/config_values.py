@@ -58,6 +58,26 @@ def seconds(text: str) -> float:
     return value
 
 
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds above zero."""
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+# A clock skew larger than this is no skew: it would keep expired tokens alive.
+MAX_LEEWAY_SECONDS = 300.0
+
+
+def leeway(text: str) -> float:
+    """Seconds of clock skew: non-negative and at most MAX_LEEWAY_SECONDS."""
+    value = float(text)
+    if not 0 <= value <= MAX_LEEWAY_SECONDS:
+        raise ValueError(f"must be between 0 and {MAX_LEEWAY_SECONDS:g} seconds")
+    return value
+
+
 def address(text: str) -> str:
     """HOST:PORT with a numeric port."""
     host, sep, port = text.rpartition(":")

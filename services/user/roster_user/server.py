@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
@@ -15,7 +16,7 @@ from grpc_health.v1 import health, health_pb2_grpc
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import reflection
 from roster_user.api.servicer import UserServicer
-from roster_user.config import Settings
+from roster_user.config import Settings, SettingsError
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
@@ -37,6 +38,7 @@ from roster_user.pipeline.layer import (
     unless,
 )
 from roster_user.pipeline.limits import CallLimits
+from roster_user.pipeline.metadata import MetadataLimit
 from roster_user.pipeline.metrics import RpcMetrics
 from roster_user.security import mode, tls
 from roster_user.security.authenticator import Authenticator, authenticator
@@ -51,6 +53,9 @@ from roster_user.users.directory import UserDirectory
 from roster_user.users.erasure import Cause, Erasure
 from roster_user.users.feed import ChangeFeed
 from roster_user.version import VERSION
+
+if TYPE_CHECKING:
+    from roster_user.pipeline.calls import Handler
 
 log = logging.getLogger(__name__)
 # Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
@@ -77,11 +82,24 @@ def make_store(settings: Settings) -> UserStore:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Security:
+class Security:
     """Credentials and the token authenticator, read before anything else opens."""
 
     auth: Authenticator | None
-    credentials: grpc.ServerCredentials | None
+    files: tls.CertificateFiles | None
+
+    @property
+    def credentials(self) -> grpc.ServerCredentials | None:
+        """The server's TLS credentials, or None for plaintext."""
+        return tls.server_credentials(self.files) if self.files is not None else None
+
+
+def read_security(settings: Settings) -> Security:
+    """The key set and TLS files, checked; SettingsError names the variable of an unusable one.
+
+    The entry point calls this before serving, so a bad file exits 2 like any bad setting.
+    """
+    return Security(authenticator(settings), tls.certificate_files(settings))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,10 +124,11 @@ async def build_server(
     order, one step a line; its length is the Running it hands back.
     """
     # Security material is read first: a bad key file must not leave a store open.
-    security = _Security(authenticator(settings), tls.credentials(settings))
+    security = read_security(settings)
     observers = _Observers(
         Tracing(tracing) if tracing is not None and tracing.enabled else None, Metrics()
     )
+    _observe_security(security, observers.metrics)
     store = await _open_store(settings, observers)
     feed = await _change_feed(settings, store, observers.metrics, peers)
     directory = UserDirectory(
@@ -136,6 +155,8 @@ async def build_server(
             retention.sweep(erasure, settings.retention_sweep_seconds), name="sweep"
         ),
     ]
+    if security.auth is not None:
+        background.append(asyncio.create_task(security.auth.keys.watch(), name="jwks"))
     return Running(
         settings=settings,
         server=server,
@@ -149,6 +170,18 @@ async def build_server(
         metrics_address=metrics_address,
         peers=peers,
     )
+
+
+def _observe_security(security: Security, metrics: Metrics) -> None:
+    """Export the state of the key set and the certificates in use, read at scrape time."""
+    if security.auth is not None:
+        keys = security.auth.keys
+        metrics.key_set_from(lambda: keys.size, lambda: keys.status)
+    if security.files is not None:
+        files = security.files
+        metrics.certificates_from(
+            lambda: [(c.role, c.fingerprint, c.not_after) for c in files.in_use()]
+        )
 
 
 async def _open_store(settings: Settings, observers: _Observers) -> UserStore:
@@ -182,7 +215,7 @@ async def _change_feed(
 def _add_services(
     server: grpc.aio.Server,
     settings: Settings,
-    security: _Security,
+    security: Security,
     observers: _Observers,
     directory: UserDirectory,
     feed: ChangeFeed,
@@ -200,14 +233,32 @@ def _add_services(
     if settings.reflection:
         reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
     auth = security.auth
-    refuse_unknown = Authentication(auth).refuse_unknown if auth is not None else None
-    pipeline.install(
-        server,
-        registry,
-        layers(settings, observers.tracing, observers.metrics, in_flight, auth),
-        refuse_unknown,
-    )
+    chain = layers(settings, observers.tracing, observers.metrics, in_flight, auth)
+    metadata = _metadata_limit(settings, observers.metrics)
+    pipeline.install(server, registry, chain, _refuse_unknown(metadata, auth))
     return health_servicer
+
+
+def _metadata_limit(settings: Settings, metrics: Metrics) -> MetadataLimit:
+    return MetadataLimit(settings.max_metadata_bytes, metrics.metadata_refused)
+
+
+def _refuse_unknown(
+    metadata: MetadataLimit, auth: Authenticator | None
+) -> Callable[[grpc.HandlerCallDetails], Handler | None]:
+    """For methods no service has: the metadata limit's refusal, then authentication's."""
+    refusals = [metadata.refuse_unknown]
+    if auth is not None:
+        refusals.append(Authentication(auth).refuse_unknown)
+
+    def refuse(details: grpc.HandlerCallDetails) -> Handler | None:
+        for refusal in refusals:
+            handler = refusal(details)
+            if handler is not None:
+                return handler
+        return None
+
+    return refuse
 
 
 def _start_reporting(
@@ -231,7 +282,11 @@ def layers(
     in_flight: InFlight,
     auth: Authenticator | None = None,
 ) -> list[Use]:
-    """Outermost first: the server span, metrics, authentication, the error boundary, limits.
+    """Outermost first: the metadata limit, the server span, metrics, authentication, the error boundary, limits.
+
+    The metadata limit comes first of all: grpc core does not always enforce
+    it (pipeline/metadata.py), and no layer should read an oversized header,
+    least of all authentication verifying a token of any size.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
     outside the boundary so they count the status the boundary chose. They are
@@ -255,7 +310,7 @@ def layers(
     ]
     if tracing is not None:
         chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
-    return chain
+    return [Use(every_method, _metadata_limit(settings, metrics)), *chain]
 
 
 def _erasure(settings: Settings, store: UserStore, metrics: Metrics, feed: ChangeFeed) -> Erasure:
@@ -278,7 +333,7 @@ async def serve(settings: Settings, tracing: TracingConfig | None = None) -> int
     stop = signals.stop_requested()
     try:
         running = await build_server(settings, tracing)
-    except (RuntimeError, DomainError, OSError) as error:
+    except (RuntimeError, DomainError, OSError, SettingsError) as error:
         log.error("cannot start", extra={"error": str(error), "address": settings.listen_address})
         return 1
     log.info(

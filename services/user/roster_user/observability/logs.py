@@ -10,7 +10,7 @@ from typing import Any
 
 from opentelemetry import trace
 
-from roster_user.security.principal import SUBJECT
+from roster_user.security.principal import SUBJECT, loggable
 
 # Attributes every LogRecord has; anything else was passed through `extra`.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -29,7 +29,9 @@ class JsonFormatter(logging.Formatter):
         }
         subject = SUBJECT.get()
         if subject is not None:
-            entry["subject"] = subject  # who made the call being served (never their token)
+            entry["subject"] = loggable(
+                subject
+            )  # who made the call being served (never their token)
         # The span current where the record was made: asyncio tasks carry it
         # in their context, so lines logged while handling an RPC name its trace.
         span = trace.get_current_span().get_span_context()

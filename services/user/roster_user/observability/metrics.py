@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, ProcessCollector
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import start_http_server
+from prometheus_client.registry import Collector
 
 from roster_user.version import CONTRACT, VERSION
 
@@ -17,6 +19,10 @@ log = logging.getLogger(__name__)
 
 # go-grpc-middleware's names, labels and default buckets, so existing dashboards work.
 RPC_LABELS = ("grpc_type", "grpc_service", "grpc_method")
+# The states of the JWKS (roster_user.security.jwks): one series each, 1 for the current.
+KEY_SET_STATES = ("ok", "empty", "stale", "failed")
+# (role, SHA-256 fingerprint, expiry in epoch seconds) of each certificate in use.
+Certificate = tuple[str, str, float]
 HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 QUERY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 
@@ -68,6 +74,15 @@ class Metrics:
         Info("roster_build", "The release this server is.", registry=r).info(
             {"version": VERSION, "contract": CONTRACT}
         )
+        self.metadata_refused = Counter(
+            "roster_grpc_server_metadata_refused_total",
+            "Calls refused by Roster's own metadata size check (grpc core let them through).",
+            registry=r,
+        )
+        self._key_set = _KeySetCollector()
+        self._certificates = _CertificateCollector()
+        r.register(self._key_set)
+        r.register(self._certificates)
         self.store_query = Histogram(
             "roster_store_query_seconds",
             "Duration (seconds) of user store operations, by operation and store kind.",
@@ -86,6 +101,57 @@ class Metrics:
     def watch_streams_from(self, count: Callable[[], int]) -> None:
         """Read the open watch stream count at scrape time."""
         self.watch_streams.set_function(lambda: float(count()))
+
+    def key_set_from(self, size: Callable[[], int], state: Callable[[], str]) -> None:
+        """Read the trusted key count and the key set's state at scrape time."""
+        self._key_set.size, self._key_set.state = size, state
+
+    def certificates_from(self, in_use: Callable[[], Iterable[Certificate]]) -> None:
+        """Read the fingerprints and expiry of the certificates in use at scrape time."""
+        self._certificates.in_use = in_use
+
+
+class _KeySetCollector(Collector):
+    """The key set's families; declared without samples while auth is off."""
+
+    def __init__(self) -> None:
+        self.size: Callable[[], int] | None = None
+        self.state: Callable[[], str] = lambda: ""
+
+    def collect(self) -> Iterator[Metric]:
+        keys = GaugeMetricFamily(
+            "roster_jwks_keys", "Signing keys trusted now (0: every token is refused)."
+        )
+        states = GaugeMetricFamily(
+            "roster_jwks_state",
+            "State of the JWKS file: ok, empty (valid, no usable key), stale (unusable, "
+            "previous keys kept), failed (unusable too long, no key trusted).",
+            labels=["state"],
+        )
+        if self.size is not None:
+            keys.add_metric([], float(self.size()))
+            current = self.state()
+            for name in KEY_SET_STATES:
+                states.add_metric([name], 1.0 if name == current else 0.0)
+        yield keys
+        yield states
+
+
+class _CertificateCollector(Collector):
+    """The certificates in use; declared without samples while TLS is off."""
+
+    def __init__(self) -> None:
+        self.in_use: Callable[[], Iterable[Certificate]] = tuple
+
+    def collect(self) -> Iterator[Metric]:
+        expiry = GaugeMetricFamily(
+            "roster_tls_certificate_expiry_timestamp_seconds",
+            "When each certificate in use expires (role: server or client_ca), by fingerprint.",
+            labels=["role", "fingerprint"],
+        )
+        for role, fingerprint, not_after in self.in_use():
+            expiry.add_metric([role, fingerprint], not_after)
+        yield expiry
 
 
 class MetricsEndpoint:

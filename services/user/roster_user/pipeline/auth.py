@@ -20,7 +20,7 @@ from roster_user.domain.errors import DomainError
 from roster_user.pipeline.calls import Call, Context, abort, around
 from roster_user.pipeline.errors import PermissionDenied, Unauthenticated
 from roster_user.security.authenticator import Authenticator, Denied
-from roster_user.security.principal import SCOPES, SUBJECT, Principal
+from roster_user.security.principal import SCOPES, SUBJECT, Principal, loggable
 from roster_user.security.scopes import is_open
 from roster_user.security.tokens import Refused
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EXPIRED = "the bearer token expired during the call; resume with a fresh token"
+REVOKED = "the key that signed the bearer token is no longer trusted; resume with a fresh token"
 
 
 class Authentication:
@@ -86,12 +87,12 @@ class Authentication:
             SUBJECT.set(principal.subject)
             SCOPES.set(principal.scopes)
             _on_span(principal)
-            ends = self._authenticator.expiry(principal)
+            trust = _Trust(self._authenticator, principal)
 
-            def until_expiry(responses: AsyncIterator[Any]) -> AsyncIterator[Any]:
-                return _until(responses, context, principal.subject, ends)
+            def while_trusted(responses: AsyncIterator[Any]) -> AsyncIterator[Any]:
+                return _while_trusted(responses, context, trust)
 
-            yield Call(request, context, until_expiry)
+            yield Call(request, context, while_trusted)
 
         return admitted
 
@@ -122,23 +123,62 @@ def _refusal(error: DomainError) -> Handler:
     return grpc.stream_stream_rpc_method_handler(refuse)
 
 
-async def _until(
-    responses: AsyncIterator[Any], context: Context, subject: str, ends: float
+class _Trust:
+    """Whether a stream's token still holds: not expired, its signing key still in the set."""
+
+    def __init__(self, authenticator: Authenticator, principal: Principal) -> None:
+        self._authenticator = authenticator
+        self.principal = principal
+        self.ends = authenticator.expiry(principal)
+        self.period = authenticator.keys.reload_seconds
+
+    def broken(self) -> str | None:
+        """Why the stream must end now (a message for the caller), or None."""
+        if time.time() >= self.ends:
+            return EXPIRED
+        if not self._authenticator.still_trusted(self.principal):
+            return REVOKED
+        return None
+
+    def next_check(self) -> float:
+        """Seconds until the expiry or the next look at the key set, whichever is first."""
+        return max(min(self.ends - time.time(), self.period), 0.0)
+
+
+async def _while_trusted(
+    responses: AsyncIterator[Any], context: Context, trust: _Trust
 ) -> AsyncIterator[Any]:
-    """The responses, ending UNAUTHENTICATED once the token expires (epoch seconds `ends`)."""
+    """The responses, ending UNAUTHENTICATED once the token expires or its key is removed.
+
+    The next message is awaited in a task of its own and only waited for with a
+    timeout, never cancelled by it: cancelling the producer would end it, and a
+    timeout around the yield could cancel grpc while it writes to the caller.
+    """
     stream = aiter(responses)
-    while True:
-        # The timeout covers waiting for the next message only, never the
-        # yield, so it cannot cancel grpc while it writes to the caller.
-        expiry = asyncio.timeout(max(ends - time.time(), 0.0))
-        try:
-            async with expiry:
-                message = await anext(stream)
-        except StopAsyncIteration:
-            return
-        except TimeoutError:
-            if not expiry.expired():
-                raise
-            log.info("stream ended: token expired", extra={"subject": subject})
-            await abort(context, to_status(Unauthenticated(EXPIRED)))
-        yield message
+    pending: asyncio.Future[Any] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(anext(stream))
+            done, _ = await asyncio.wait({pending}, timeout=trust.next_check())
+            if not done:
+                await _end_if_broken(context, trust)
+                continue
+            finished, pending = pending, None
+            try:
+                message = finished.result()
+            except StopAsyncIteration:
+                return
+            yield message
+    finally:
+        if pending is not None:
+            pending.cancel()
+
+
+async def _end_if_broken(context: Context, trust: _Trust) -> None:
+    why = trust.broken()
+    if why is None:
+        return
+    cause = "token expired" if why is EXPIRED else "signing key no longer trusted"
+    log.info("stream ended: %s", cause, extra={"subject": loggable(trust.principal.subject)})
+    await abort(context, to_status(Unauthenticated(why)))

@@ -9,11 +9,11 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from roster_user.config import Settings
+from roster_user.config import Settings, SettingsError
 from roster_user.security.jwks import KeySet, KeySetError
-from roster_user.security.principal import Principal
+from roster_user.security.principal import Principal, loggable
 from roster_user.security.scopes import required_scope
-from roster_user.security.tokens import Refused, TokenVerifier
+from roster_user.security.tokens import DUPLICATE, Refused, TokenVerifier
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,9 @@ class Denied(Exception):
 class Authenticator:
     """Admits a call only with a valid bearer token carrying the scope its method needs."""
 
-    def __init__(self, verifier: TokenVerifier, *, leeway_seconds: float) -> None:
+    def __init__(self, verifier: TokenVerifier, keys: KeySet, *, leeway_seconds: float) -> None:
         self._verifier = verifier
+        self.keys = keys
         self._leeway = leeway_seconds
 
     def admit(self, method: str, metadata: Iterable[tuple[str, str | bytes]] | None) -> Principal:
@@ -38,11 +39,16 @@ class Authenticator:
         try:
             principal = self._verifier.verify(_authorization(metadata))
         except Refused as refused:
-            log.info("call refused", extra={"grpc_method": method, "cause": refused.cause})
+            # Never the token, and a method name only as long as a real one can be.
+            log.info("call refused", extra={"grpc_method": method[:200], "cause": refused.cause})
             raise
         scope = required_scope(method)
         if scope is None or scope not in principal.scopes:
-            who = {"grpc_method": method, "subject": principal.subject, "required_scope": scope}
+            who = {
+                "grpc_method": method[:200],
+                "subject": loggable(principal.subject),
+                "required_scope": scope,
+            }
             log.info("call denied", extra=who)
             raise Denied(scope)
         return principal
@@ -51,11 +57,17 @@ class Authenticator:
         """When `principal`'s token stops being accepted (epoch seconds), leeway included."""
         return principal.expires_at + self._leeway
 
+    def still_trusted(self, principal: Principal) -> bool:
+        """Whether the key that signed `principal`'s token is still in the key set."""
+        return self.keys.trusts(principal.key)
+
 
 def _authorization(metadata: Iterable[tuple[str, str | bytes]] | None) -> str | None:
     values = [value for key, value in metadata or () if key == "authorization"]
-    if len(values) != 1 or not isinstance(values[0], str):
-        # Zero or several: an ambiguous credential is no credential.
+    if len(values) > 1:
+        # An ambiguous credential is no credential; the caller is told it sent several.
+        raise Refused(DUPLICATE, "several authorization headers")
+    if not values or not isinstance(values[0], str):
         return None
     return values[0]
 
@@ -65,10 +77,15 @@ def authenticator(settings: Settings) -> Authenticator | None:
     if not settings.auth_jwks_file:
         return None
     try:
-        keys = KeySet(Path(settings.auth_jwks_file))
+        keys = KeySet(
+            Path(settings.auth_jwks_file),
+            reload_seconds=settings.auth_jwks_reload_seconds,
+            max_stale_seconds=settings.auth_jwks_max_stale_seconds,
+        )
     except KeySetError as error:
-        # RuntimeError: serve() reports it as a failed start, naming the variable.
-        raise RuntimeError(f"invalid ROSTER_AUTH_JWKS_FILE: {error}") from None
+        # Like any bad setting: the entry point exits 2 with this one line.
+        path = settings.auth_jwks_file
+        raise SettingsError(f"invalid ROSTER_AUTH_JWKS_FILE={path!r}: {error}") from None
     verifier = TokenVerifier(
         keys,
         issuer=settings.auth_issuer,
@@ -76,4 +93,4 @@ def authenticator(settings: Settings) -> Authenticator | None:
         algorithms=settings.auth_algorithms,
         leeway_seconds=settings.auth_leeway_seconds,
     )
-    return Authenticator(verifier, leeway_seconds=settings.auth_leeway_seconds)
+    return Authenticator(verifier, keys, leeway_seconds=settings.auth_leeway_seconds)

@@ -13,15 +13,29 @@ SUBJECT: contextvars.ContextVar[str | None] = contextvars.ContextVar("subject", 
 SCOPES: contextvars.ContextVar[frozenset[str] | None] = contextvars.ContextVar(
     "scopes", default=None
 )
+# A subject is the caller's to choose (within a valid token): logs keep a bounded prefix.
+MAX_LOGGED_SUBJECT = 128
+
+
+def loggable(subject: str) -> str:
+    """`subject` as logs show it: at most MAX_LOGGED_SUBJECT characters, marked when cut."""
+    if len(subject) <= MAX_LOGGED_SUBJECT:
+        return subject
+    return subject[:MAX_LOGGED_SUBJECT] + "...(cut)"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Principal:
-    """A verified caller: the token's `sub`, its scopes and when the token expires (epoch s)."""
+    """A verified caller: the token's `sub`, its scopes, when the token expires (epoch s).
+
+    `key` is the fingerprint of the key that signed the token: a stream lasts only
+    while that key is still trusted.
+    """
 
     subject: str
     scopes: frozenset[str]
     expires_at: float
+    key: str = ""
 
 
 def granted(scope: str) -> bool:

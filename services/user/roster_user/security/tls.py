@@ -1,8 +1,15 @@
-"""Server TLS and mTLS credentials that pick up rotated certificate files without a restart."""
+"""Server TLS and mTLS credentials that pick up rotated certificate files without a restart.
+
+A rotation is used only once it has been loaded and checked here (the pair
+matches, the client CA bundle holds certificates): grpc core silently keeps
+its previous material when handed something it cannot load, so reporting
+success before checking would be reporting what did not happen.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -11,10 +18,29 @@ import grpc
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from roster_user.config import Settings
+from roster_user.config import Settings, SettingsError
 from roster_user.security.file_stamp import FileStamp
 
 log = logging.getLogger(__name__)
+CERT, KEY, CLIENT_CA = "ROSTER_TLS_CERT_FILE", "ROSTER_TLS_KEY_FILE", "ROSTER_TLS_CLIENT_CA_FILE"
+
+
+class MaterialError(ValueError):
+    """A TLS file cannot be used: `variable` names the setting, the message says why."""
+
+    def __init__(self, variable: str, path: Path, why: str) -> None:
+        super().__init__(f"invalid {variable}={str(path)!r}: {why}")
+        self.variable = variable
+        self.path = path
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InUse:
+    """A certificate being served or trusted: its role, SHA-256 fingerprint and expiry (epoch s)."""
+
+    role: str  # "server" (the leaf we present) or "client_ca"
+    fingerprint: str
+    not_after: float
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -22,6 +48,7 @@ class _Pair:
     key: bytes
     chain: bytes
     client_ca: bytes | None
+    in_use: tuple[InUse, ...]
 
 
 class CertificateFiles:
@@ -38,46 +65,96 @@ class CertificateFiles:
         self.current = self._load()
 
     def _load(self) -> _Pair:
-        chain, key = self._paths[0].read_bytes(), self._paths[1].read_bytes()
-        client_ca = self._paths[2].read_bytes() if len(self._paths) > 2 else None
-        _check_pair(chain, key)
-        return _Pair(key, chain, client_ca)
+        """Read and check every file; MaterialError names the first one that is unusable."""
+        chain = _read(self._paths[0], CERT)
+        key = _read(self._paths[1], KEY)
+        client_ca = _read(self._paths[2], CLIENT_CA) if len(self._paths) > 2 else None
+        leaf = _certificates(chain, self._paths[0], CERT)[0]
+        _check_key(leaf, key, self._paths[1])
+        in_use = [_in_use("server", leaf)]
+        if client_ca is not None:
+            authorities = _certificates(client_ca, self._paths[2], CLIENT_CA)
+            in_use += [_in_use("client_ca", certificate) for certificate in authorities]
+        return _Pair(key, chain, client_ca, tuple(in_use))
 
     def configuration(self) -> grpc.ServerCertificateConfiguration:
         """The grpc configuration of the pair loaded last."""
         pair = self.current
         return grpc.ssl_server_certificate_configuration([(pair.key, pair.chain)], pair.client_ca)
 
+    def in_use(self) -> tuple[InUse, ...]:
+        """The certificates served and trusted now (for the expiry metric)."""
+        return self.current.in_use
+
     def fetch(self) -> grpc.ServerCertificateConfiguration | None:
-        """A new configuration when the files changed and form a valid pair, else None."""
+        """A new configuration when the files changed and all load, else None (keep the current)."""
         with self._lock:
             try:
                 stamp = FileStamp.of(*self._paths)
                 if stamp == self._stamp:
                     return None
+                # Looked at once per change: an unusable file warns once, not per handshake.
+                self._stamp = stamp
                 pair = self._load()
-            except (OSError, ValueError) as error:
-                # A rotation is often two writes (certificate, then key): until both
-                # are in place, keep serving the previous pair and look again later.
+            except OSError as error:
                 log.warning(
-                    "TLS files unusable; keeping the previous pair", extra={"error": str(error)}
+                    "TLS files unreadable; keeping the previous certificates",
+                    extra={"error": error.strerror or type(error).__name__},
                 )
                 return None
-            self._stamp, self.current = stamp, pair
-            log.info("TLS certificate reloaded", extra={"cert_file": str(self._paths[0])})
+            except MaterialError as error:
+                # A rotation is often two writes (certificate, then key): until both
+                # are in place, keep serving the previous material and look again later.
+                log.warning(
+                    "TLS file unusable; keeping the previous certificates",
+                    extra={
+                        "tls_file": str(error.path),
+                        "setting": error.variable,
+                        "error": str(error),
+                    },
+                )
+                return None
+            if pair == self.current:
+                return None
+            self.current = pair
+            log.info("TLS certificates reloaded", extra={"cert_file": str(self._paths[0])})
             return self.configuration()
 
 
-def _check_pair(chain: bytes, key: bytes) -> None:
-    """Raise ValueError unless `key` is the private key of the first certificate in `chain`."""
-    certificate = x509.load_pem_x509_certificate(chain)
-    private = serialization.load_pem_private_key(key, password=None)
+def _read(path: Path, variable: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MaterialError(variable, path, error.strerror or type(error).__name__) from None
+    if not data.strip():
+        raise MaterialError(variable, path, "the file is empty")
+    return data
+
+
+def _certificates(pem: bytes, path: Path, variable: str) -> list[x509.Certificate]:
+    try:
+        return x509.load_pem_x509_certificates(pem)
+    except ValueError:
+        raise MaterialError(variable, path, "no PEM certificate could be loaded") from None
+
+
+def _check_key(leaf: x509.Certificate, key: bytes, path: Path) -> None:
+    """MaterialError unless `key` is the private key of the leaf certificate."""
+    try:
+        private = serialization.load_pem_private_key(key, password=None)
+    except (ValueError, TypeError):
+        raise MaterialError(KEY, path, "no unencrypted PEM private key could be loaded") from None
     public = serialization.PublicFormat.SubjectPublicKeyInfo
-    encoding = serialization.Encoding.DER
-    if certificate.public_key().public_bytes(encoding, public) != private.public_key().public_bytes(
-        encoding, public
+    der = serialization.Encoding.DER
+    if leaf.public_key().public_bytes(der, public) != private.public_key().public_bytes(
+        der, public
     ):
-        raise ValueError("the private key does not match the certificate")
+        raise MaterialError(KEY, path, "the private key does not match the certificate")
+
+
+def _in_use(role: str, certificate: x509.Certificate) -> InUse:
+    fingerprint = hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
+    return InUse(role, fingerprint, certificate.not_valid_after_utc.timestamp())
 
 
 def server_credentials(files: CertificateFiles) -> grpc.ServerCredentials:
@@ -90,20 +167,30 @@ def server_credentials(files: CertificateFiles) -> grpc.ServerCredentials:
     )
 
 
-def credentials(settings: Settings) -> grpc.ServerCredentials | None:
-    """The server's TLS credentials, or None for plaintext; RuntimeError if the files are unusable."""
+def certificate_files(settings: Settings) -> CertificateFiles | None:
+    """The TLS files the settings name, checked; None for plaintext.
+
+    SettingsError names the variable of an unusable file, like any bad setting.
+    """
     if not settings.tls_cert_file:
         return None
     try:
-        files = CertificateFiles(
+        return CertificateFiles(
             Path(settings.tls_cert_file),
             Path(settings.tls_key_file),
             Path(settings.tls_client_ca_file) if settings.tls_client_ca_file else None,
         )
-    except ValueError as error:
-        # RuntimeError: serve() reports it as a failed start, naming the variables.
-        raise RuntimeError(f"invalid ROSTER_TLS_CERT_FILE/ROSTER_TLS_KEY_FILE: {error}") from None
-    return server_credentials(files)
+    except MaterialError as error:
+        raise SettingsError(str(error)) from None
+    except OSError as error:  # a file missing when first looked at
+        variables = {
+            settings.tls_cert_file: CERT,
+            settings.tls_key_file: KEY,
+            settings.tls_client_ca_file: CLIENT_CA,
+        }
+        variable = variables.get(str(error.filename), CERT)
+        why = error.strerror or type(error).__name__
+        raise SettingsError(f"invalid {variable}={str(error.filename)!r}: {why}") from None
 
 
 def bind(server: grpc.aio.Server, address: str, tls: grpc.ServerCredentials | None) -> int:
