@@ -19,8 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roster_user import cli, server
+from roster_user import cli
 from roster_user.api.servicer import UserServicer
+from roster_user.pipeline import chain
 from roster_user.store.sqlite import store as sqlite_store
 
 T = TypeVar("T")
@@ -56,7 +57,7 @@ def _canned() -> None:
 def main(variant: str, argv: list[str]) -> int:
     """Apply the variant, then run the ordinary command line."""
     if variant in ("no-layers", "canned"):
-        server.layers = _no_layers  # type: ignore[assignment]
+        chain.layers = _no_layers  # type: ignore[assignment]
         if variant == "canned":
             _canned()
     elif variant == "pool-reads":

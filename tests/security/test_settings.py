@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from roster_user.config import Settings, SettingsError
-from roster_user.server import read_security
+from roster_user.security.material import read_security
 
 from .pki import Authority
 from .tokens import AUDIENCE, ISSUER, Mint

@@ -10,6 +10,7 @@ from roster_user import server
 from roster_user.config import Settings, SettingsError, describe, environment
 from roster_user.lifecycle.event_loop import run_loop
 from roster_user.observability import logs, native_logs
+from roster_user.security import material
 from roster_user.version import VERSION
 
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(environment(), rest)
         if args.command == "serve":
-            server.read_security(settings)  # unusable TLS or JWKS files are bad settings too
+            material.read_security(settings)  # unusable TLS or JWKS files are bad settings too
     except (SettingsError, argparse.ArgumentError) as error:
         sys.stderr.write(f"roster-user: {error}\n")
         return 2

@@ -1,4 +1,9 @@
-"""Typed, frozen settings read once: ROSTER_* variables, matching flags, and OTEL_*."""
+"""Typed, frozen settings read once: ROSTER_* variables, matching flags, and OTEL_*.
+
+Longer than a module should be because every setting is declared here once, with its
+default and meaning (the README table and --help are generated from it); the value
+parsers live in config_values.
+"""
 
 from __future__ import annotations
 

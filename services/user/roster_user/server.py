@@ -1,4 +1,7 @@
-"""The composition root: builds every part of the service and owns its lifecycle."""
+"""The composition root: builds every part of the service and owns its lifecycle.
+
+The one module that knows every piece, so it is the largest: a helper per start step.
+"""
 
 from __future__ import annotations
 
@@ -25,24 +28,13 @@ from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
 from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
+from roster_user.pipeline import chain
 from roster_user.pipeline import layer as pipeline
-from roster_user.pipeline.auth import Authentication
-from roster_user.pipeline.boundary import ErrorBoundary
 from roster_user.pipeline.in_flight import InFlight
 from roster_user.pipeline.layer import (
     Registry,
-    Use,
-    every_method,
-    except_services,
-    methods_of,
-    unless,
 )
-from roster_user.pipeline.limits import CallLimits
-from roster_user.pipeline.metadata import MetadataLimit
-from roster_user.pipeline.metrics import RpcMetrics
-from roster_user.security import mode, tls
-from roster_user.security.authenticator import Authenticator, authenticator
-from roster_user.security.scopes import is_open
+from roster_user.security import material, mode, tls
 from roster_user.store.base import UserStore
 from roster_user.store.instrumented import InstrumentedStore
 from roster_user.store.postgres.connect import PostgresOptions
@@ -55,11 +47,9 @@ from roster_user.users.feed import ChangeFeed
 from roster_user.version import VERSION
 
 if TYPE_CHECKING:
-    from roster_user.pipeline.calls import Handler
+    pass
 
 log = logging.getLogger(__name__)
-# Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
-UNTRACED = (health.SERVICE_NAME, "grpc.reflection.")
 
 
 def make_store(settings: Settings) -> UserStore:
@@ -79,27 +69,6 @@ def make_store(settings: Settings) -> UserStore:
             statement_timeout_s=settings.database_statement_timeout_seconds,
         )
     )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Security:
-    """Credentials and the token authenticator, read before anything else opens."""
-
-    auth: Authenticator | None
-    files: tls.CertificateFiles | None
-
-    @property
-    def credentials(self) -> grpc.ServerCredentials | None:
-        """The server's TLS credentials, or None for plaintext."""
-        return tls.server_credentials(self.files) if self.files is not None else None
-
-
-def read_security(settings: Settings) -> Security:
-    """The key set and TLS files, checked; SettingsError names the variable of an unusable one.
-
-    The entry point calls this before serving, so a bad file exits 2 like any bad setting.
-    """
-    return Security(authenticator(settings), tls.certificate_files(settings))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -124,7 +93,7 @@ async def build_server(
     order, one step a line; its length is the Running it hands back.
     """
     # Security material is read first: a bad key file must not leave a store open.
-    security = read_security(settings)
+    security = material.read_security(settings)
     observers = _Observers(
         Tracing(tracing) if tracing is not None and tracing.enabled else None, Metrics()
     )
@@ -147,16 +116,6 @@ async def build_server(
     await server.start()
     probes = Probes(health_servicer, store, settings.health_check_seconds)
     await probes.start()
-    background = [
-        asyncio.create_task(
-            retention.prune_change_log(store, settings.watch_retention_events), name="prune"
-        ),
-        asyncio.create_task(
-            retention.sweep(erasure, settings.retention_sweep_seconds), name="sweep"
-        ),
-    ]
-    if security.auth is not None:
-        background.append(asyncio.create_task(security.auth.keys.watch(), name="jwks"))
     return Running(
         settings=settings,
         server=server,
@@ -165,14 +124,31 @@ async def build_server(
         feed=feed,
         probes=probes,
         in_flight=in_flight,
-        tasks=background,
+        tasks=_background(settings, store, erasure, security),
         flushers=flushers,
         metrics_address=metrics_address,
         peers=peers,
     )
 
 
-def _observe_security(security: Security, metrics: Metrics) -> None:
+def _background(
+    settings: Settings, store: UserStore, erasure: Erasure, security: material.Security
+) -> list[asyncio.Task[None]]:
+    """The tasks a serving process runs beside its calls: retention, and key set reloads."""
+    tasks = [
+        asyncio.create_task(
+            retention.prune_change_log(store, settings.watch_retention_events), name="prune"
+        ),
+        asyncio.create_task(
+            retention.sweep(erasure, settings.retention_sweep_seconds), name="sweep"
+        ),
+    ]
+    if security.auth is not None:
+        tasks.append(asyncio.create_task(security.auth.keys.watch(), name="jwks"))
+    return tasks
+
+
+def _observe_security(security: material.Security, metrics: Metrics) -> None:
     """Export the state of the key set and the certificates in use, read at scrape time."""
     if security.auth is not None:
         keys = security.auth.keys
@@ -215,7 +191,7 @@ async def _change_feed(
 def _add_services(
     server: grpc.aio.Server,
     settings: Settings,
-    security: Security,
+    security: material.Security,
     observers: _Observers,
     directory: UserDirectory,
     feed: ChangeFeed,
@@ -233,32 +209,11 @@ def _add_services(
     if settings.reflection:
         reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
     auth = security.auth
-    chain = layers(settings, observers.tracing, observers.metrics, in_flight, auth)
-    metadata = _metadata_limit(settings, observers.metrics)
-    pipeline.install(server, registry, chain, _refuse_unknown(metadata, auth))
+    layers = chain.layers(settings, observers.tracing, observers.metrics, in_flight, auth)
+    pipeline.install(
+        server, registry, layers, chain.refuse_unknown(settings, observers.metrics, auth)
+    )
     return health_servicer
-
-
-def _metadata_limit(settings: Settings, metrics: Metrics) -> MetadataLimit:
-    return MetadataLimit(settings.max_metadata_bytes, metrics.metadata_refused)
-
-
-def _refuse_unknown(
-    metadata: MetadataLimit, auth: Authenticator | None
-) -> Callable[[grpc.HandlerCallDetails], Handler | None]:
-    """For methods no service has: the metadata limit's refusal, then authentication's."""
-    refusals = [metadata.refuse_unknown]
-    if auth is not None:
-        refusals.append(Authentication(auth).refuse_unknown)
-
-    def refuse(details: grpc.HandlerCallDetails) -> Handler | None:
-        for refusal in refusals:
-            handler = refusal(details)
-            if handler is not None:
-                return handler
-        return None
-
-    return refuse
 
 
 def _start_reporting(
@@ -273,44 +228,6 @@ def _start_reporting(
     endpoint = serve_metrics(observers.metrics, settings.metrics_address)
     flushers.append(endpoint.close)
     return endpoint.address, flushers
-
-
-def layers(
-    settings: Settings,
-    tracing: Tracing | None,
-    metrics: Metrics,
-    in_flight: InFlight,
-    auth: Authenticator | None = None,
-) -> list[Use]:
-    """Outermost first: the metadata limit, the server span, metrics, authentication, the error boundary, limits.
-
-    The metadata limit comes first of all: grpc core does not always enforce
-    it (pipeline/metadata.py), and no layer should read an oversized header,
-    least of all authentication verifying a token of any size.
-
-    Metrics sit inside the span so the latency exemplar names its trace, and
-    outside the boundary so they count the status the boundary chose. They are
-    outside authentication too, so refused calls are counted; a refused call
-    never reaches the boundary or a handler. Per-call limits sit inside the
-    boundary, which reports what they raise. Each layer names the methods it
-    wraps: spans skip probes and tooling, auth skips open services, and the
-    boundary and limits wrap only UserService; metrics count every method.
-    """
-    ours = methods_of(SERVICE)
-    limits = CallLimits(
-        max_concurrent_unary=settings.max_concurrent_rpcs,
-        max_call_seconds=settings.max_call_seconds,
-        max_streams_per_subject=settings.max_watch_streams_per_subject,
-    )
-    chain = [
-        Use(every_method, RpcMetrics(metrics)),
-        *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
-        Use(ours, ErrorBoundary(in_flight)),
-        Use(ours, limits),
-    ]
-    if tracing is not None:
-        chain.insert(0, Use(except_services(*UNTRACED), tracing.server_spans()))
-    return [Use(every_method, _metadata_limit(settings, metrics)), *chain]
 
 
 def _erasure(settings: Settings, store: UserStore, metrics: Metrics, feed: ChangeFeed) -> Erasure:

@@ -31,6 +31,7 @@ class Metrics:
     """Every metric family of the service, registered on a registry of its own."""
 
     def __init__(self) -> None:
+        """Declare every family; long because it is the list of them, one declaration each."""
         # Private: nothing imported elsewhere can add series, and every server
         # built in one process (tests) has its own counts.
         self.registry = CollectorRegistry()

@@ -15,7 +15,10 @@ FORMS = ("table", "json")
 
 
 def parser() -> argparse.ArgumentParser:
-    """Every command with its flags; completion is generated from this same tree."""
+    """Every command with its flags; completion is generated from this same tree.
+
+    Long because it is a table: one declaration a flag, nothing else.
+    """
     top = argparse.ArgumentParser(
         prog="roster-user users", description="Manage users on a running Roster server."
     )
