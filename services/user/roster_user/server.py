@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import grpc
-from grpc_health.v1 import health, health_pb2_grpc
+from grpc_health.v1 import health_pb2_grpc
 
 from roster.user.v1 import user_service_pb2_grpc
 from roster_user.api import reflection
+from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE
 from roster_user.api.servicer import UserServicer
 from roster_user.config import Settings, SettingsError
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
 from roster_user.lifecycle.connections import server_options
-from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
+from roster_user.lifecycle.health import HealthServicer, Probes
 from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
@@ -207,7 +208,7 @@ def _add_services(
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
-        reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
+        reflection.enable(registry, (USER_SERVICE, HEALTH_SERVICE))
     auth = security.auth
     layers = chain.layers(settings, observers.tracing, observers.metrics, in_flight, auth)
     pipeline.install(

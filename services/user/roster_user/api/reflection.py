@@ -17,10 +17,11 @@ from google.protobuf import descriptor, descriptor_pb2, descriptor_pool
 from grpc_reflection.v1alpha import reflection_pb2
 
 from roster_user.api import symbols
+from roster_user.api.contract import REFLECTION_V1, REFLECTION_V1ALPHA
 from roster_user.pipeline.layer import Registry
 
-V1ALPHA_SERVICE = "grpc.reflection.v1alpha.ServerReflection"
-V1_SERVICE = "grpc.reflection.v1.ServerReflection"
+V1ALPHA_SERVICE = REFLECTION_V1ALPHA
+V1_SERVICE = REFLECTION_V1
 _V1_FILE = "grpc/reflection/v1/reflection.proto"
 
 Request = reflection_pb2.ServerReflectionRequest

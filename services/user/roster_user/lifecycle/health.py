@@ -8,14 +8,14 @@ from typing import Any
 
 from grpc_health.v1 import health, health_pb2
 
-from roster.user.v1 import user_service_pb2
+from roster_user.api.contract import USER_SERVICE
 from roster_user.domain.errors import DomainError
 from roster_user.store.base import UserStore
 
 log = logging.getLogger(__name__)
 
 LIVENESS = "liveness"
-SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
+SERVICE = USER_SERVICE
 READINESS = ("", SERVICE)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import grpc
-from grpc_health.v1 import health
 
+from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE
 from roster_user.config import Settings
-from roster_user.lifecycle.health import SERVICE
 from roster_user.observability.metrics import Metrics
 from roster_user.observability.tracing import Tracing
 from roster_user.pipeline.auth import Authentication
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from roster_user.pipeline.calls import Handler
 
 # Probes and tooling, not traffic: kept out of traces (they are still counted in metrics).
-UNTRACED = (health.SERVICE_NAME, "grpc.reflection.")
+UNTRACED = (HEALTH_SERVICE, "grpc.reflection.")
 
 
 def layers(
@@ -50,7 +49,7 @@ def layers(
     wraps: spans skip probes and tooling, auth skips open services, and the
     boundary and limits wrap only UserService; metrics count every method.
     """
-    ours = methods_of(SERVICE)
+    ours = methods_of(USER_SERVICE)
     limits = CallLimits(
         max_concurrent_unary=settings.max_concurrent_rpcs,
         max_call_seconds=settings.max_call_seconds,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from grpc_health.v1 import health
-from grpc_reflection.v1alpha import reflection as reflection_v1alpha
-
-from roster_user.api.reflection import V1_SERVICE
-from roster_user.lifecycle.health import SERVICE
+from roster_user.api.contract import (
+    HEALTH_SERVICE,
+    REFLECTION_V1,
+    REFLECTION_V1ALPHA,
+)
+from roster_user.api.contract import USER_SERVICE as SERVICE
 
 READ = "users.read"
 WRITE = "users.write"
@@ -16,7 +17,7 @@ ADMIN = "users.admin"
 
 # Probes and contract discovery must work without credentials (kubelet, grpcurl);
 # reflection is turned off with ROSTER_REFLECTION=false when it should not be public.
-OPEN_SERVICES = frozenset({health.SERVICE_NAME, reflection_v1alpha.SERVICE_NAME, V1_SERVICE})
+OPEN_SERVICES = frozenset({HEALTH_SERVICE, REFLECTION_V1ALPHA, REFLECTION_V1})
 
 # Every method of UserService by full path; a method missing here is denied.
 _BY_NAME = {
