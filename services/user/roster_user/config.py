@@ -48,6 +48,11 @@ class Settings:
     max_concurrent_rpcs: int = setting(
         "1000", parse.positive_int, "unary calls served at once; more get RESOURCE_EXHAUSTED"
     )
+    max_queue_seconds: float = setting(
+        "0.1",
+        parse.seconds,
+        "new calls get RESOURCE_EXHAUSTED while ready work waits longer than this for the server (0: never)",
+    )
     max_watch_streams: int = setting(
         "1000", parse.positive_int, "open WatchUsers streams; more get RESOURCE_EXHAUSTED"
     )

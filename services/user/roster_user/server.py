@@ -20,10 +20,12 @@ from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
 from roster_user.lifecycle.connections import server_options
 from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
+from roster_user.lifecycle.loop_lag import LoopLag
 from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
 from roster_user.pipeline import layer as pipeline
+from roster_user.pipeline.admission import Admission
 from roster_user.pipeline.auth import Authentication
 from roster_user.pipeline.boundary import ErrorBoundary
 from roster_user.pipeline.in_flight import InFlight
@@ -82,6 +84,14 @@ class _Security:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class _Gates:
+    """What the drain closes and waits on: admission of new calls and the running handlers."""
+
+    in_flight: InFlight
+    admission: Admission
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Observers:
     """Where the service reports: the tracer (when tracing is on) and the metrics registry."""
 
@@ -108,14 +118,17 @@ async def build_server(
         Tracing(tracing) if tracing is not None and tracing.enabled else None, Metrics()
     )
     store = await _open_store(settings, observers)
-    feed = await _change_feed(settings, store, observers.metrics, peers)
+    lag = LoopLag()
+    lag.start()
+    feed = await _change_feed(settings, store, observers.metrics, peers, lag)
     directory = UserDirectory(
         store, PageTokens(await store.page_token_key()), on_write=feed.written
     )
     in_flight = InFlight()
+    admission = Admission(lambda: lag.seconds, max_queue_seconds=settings.max_queue_seconds)
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     health_servicer = _add_services(
-        server, settings, security, observers, directory, feed, in_flight
+        server, settings, security, observers, directory, feed, _Gates(in_flight, admission)
     )
     port = tls.bind(server, settings.listen_address, security.credentials)
     # The metrics endpoint starts before the gRPC server, so that a scrape works
@@ -135,8 +148,9 @@ async def build_server(
         feed=feed,
         probes=probes,
         in_flight=in_flight,
+        admission=admission,
         tasks=[pruner],
-        flushers=flushers,
+        flushers=[lag.close, *flushers],
         metrics_address=metrics_address,
         peers=peers,
     )
@@ -152,7 +166,7 @@ async def _open_store(settings: Settings, observers: _Observers) -> UserStore:
 
 
 async def _change_feed(
-    settings: Settings, store: UserStore, metrics: Metrics, peers: PeerFeeds | None
+    settings: Settings, store: UserStore, metrics: Metrics, peers: PeerFeeds | None, lag: LoopLag
 ) -> ChangeFeed:
     feed = ChangeFeed(
         store,
@@ -162,6 +176,8 @@ async def _change_feed(
         buffer=settings.watch_buffer_events,
         max_streams=settings.max_watch_streams,
         write_listeners=[peers.notify] if peers is not None else [],
+        lag=lambda: lag.seconds,
+        max_lag_seconds=settings.max_queue_seconds / 2,
     )
     await feed.start()
     metrics.watch_streams_from(lambda: feed.open_streams)
@@ -177,7 +193,7 @@ def _add_services(
     observers: _Observers,
     directory: UserDirectory,
     feed: ChangeFeed,
-    in_flight: InFlight,
+    gates: _Gates,
 ) -> HealthServicer:
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
@@ -192,7 +208,9 @@ def _add_services(
     pipeline.install(
         server,
         registry,
-        layers(settings, observers.tracing, observers.metrics, in_flight, auth),
+        layers(
+            settings, observers.tracing, observers.metrics, gates.in_flight, auth, gates.admission
+        ),
         refuse_unknown,
     )
     return health_servicer
@@ -218,8 +236,9 @@ def layers(
     metrics: Metrics,
     in_flight: InFlight,
     auth: Authenticator | None = None,
+    admission: Admission | None = None,
 ) -> list[Use]:
-    """Outermost first: the server span, metrics, authentication, the error boundary, limits.
+    """Outermost first: span, metrics, admission, authentication, the error boundary, limits.
 
     Metrics sit inside the span so the latency exemplar names its trace, and
     outside the boundary so they count the status the boundary chose. They are
@@ -228,6 +247,8 @@ def layers(
     boundary, which reports what they raise. Each layer names the methods it
     wraps: spans skip probes and tooling, auth skips open services, and the
     boundary and limits wrap only UserService; metrics count every method.
+    Admission comes first after metrics: refusing an overloaded or stopping
+    server's calls must cost less than serving them, and must be counted.
     """
     ours = methods_of(SERVICE)
     limits = CallLimits(
@@ -237,6 +258,7 @@ def layers(
     )
     chain = [
         Use(every_method, RpcMetrics(metrics)),
+        *([Use(ours, admission)] if admission is not None else []),
         *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
         Use(ours, ErrorBoundary(in_flight)),
         Use(ours, limits),

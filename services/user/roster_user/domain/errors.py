@@ -117,9 +117,20 @@ class OutOfRange(DomainError):
 
 
 class ResourceExhausted(DomainError):
-    """A limit was reached; the caller should back off."""
+    """A limit was reached; the caller should back off, `retry_delay` seconds when given."""
 
     default_reason = Reason.TOO_MANY_REQUESTS
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: Reason | None = None,
+        metadata: dict[str, str] | None = None,
+        retry_delay: float | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, metadata=metadata)
+        self.retry_delay = retry_delay
 
 
 class Unavailable(DomainError):

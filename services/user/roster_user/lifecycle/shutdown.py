@@ -10,6 +10,8 @@ from roster_user.lifecycle.running import Running
 
 log = logging.getLogger(__name__)
 _MIN_FLUSH_SECONDS = 1.0
+_QUIESCE_SECONDS = 0.5
+_QUIESCE_STEP_SECONDS = 0.02
 
 
 async def drain(running: Running) -> None:
@@ -32,6 +34,13 @@ async def drain(running: Running) -> None:
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
     )
     stop_began = asyncio.get_running_loop().time()
+    # grpc's stop() cancels, with a bare CANCELLED, every call that has arrived
+    # but that the application has not yet taken, and every call arriving while
+    # it runs (grpc core's server shutdown; see docs/overload.md). So admission
+    # closes first: each call taken from now on gets UNAVAILABLE (it did not
+    # run; safe to retry), and stop() waits until the queue has been taken.
+    running.admission.close()
+    await _quiesce(running)
     await running.server.stop(settings.shutdown_grace_seconds)
     # grpc.aio's stop() can return before cancelled handlers have unwound
     # (grpc/grpc#37239); their store work must finish before the store closes.
@@ -58,6 +67,19 @@ async def drain(running: Running) -> None:
         except TimeoutError:
             log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})
+
+
+async def _quiesce(running: Running) -> None:
+    """Yield to the loop until calls stop arriving, for at most the quiesce bound.
+
+    Calls refused by closed admission finish at once; while some still come
+    (clients that ignore readiness), each pass lets the server take them.
+    """
+    deadline = asyncio.get_running_loop().time() + _QUIESCE_SECONDS
+    seen = -1
+    while asyncio.get_running_loop().time() < deadline and running.admission.refused != seen:
+        seen = running.admission.refused
+        await asyncio.sleep(_QUIESCE_STEP_SECONDS)
 
 
 async def _bounded(step: Awaitable[None], seconds: float, what: str) -> None:

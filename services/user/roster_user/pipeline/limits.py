@@ -19,6 +19,9 @@ from roster_user.security.principal import SUBJECT
 if TYPE_CHECKING:
     from roster_user.pipeline.calls import Handler
 
+# What RetryInfo suggests to a call refused at the concurrency cap: about a few calls' time.
+_RETRY_SECONDS = 0.1
+
 
 class CallLimits:
     """Bounds unary calls in number and time, and every subject's open streams."""
@@ -47,7 +50,10 @@ class CallLimits:
         self._unary += 1
         try:
             if self._unary > self._max_unary:
-                raise ResourceExhausted("too many concurrent calls; retry with backoff")
+                raise ResourceExhausted(
+                    "too many concurrent calls; retry after the delay in RetryInfo",
+                    retry_delay=_RETRY_SECONDS,
+                )
             async with self._bounded(context):
                 yield Call(request, context)
         finally:

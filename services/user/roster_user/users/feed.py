@@ -18,6 +18,10 @@ _READ_BATCH = 500
 # Quiet spells are counted in ticks of a quarter of the quiet interval, so a
 # quiet marker follows between 1 and 1.25 intervals without changes.
 _TICKS_PER_QUIET = 4
+# While the loop lags, a tenth of the watchers with a backlog are cut off at a
+# time, then the feed waits this long to see the effect before cutting more.
+_SHED_FRACTION = 10
+_SHED_PAUSE_SECONDS = 0.1
 
 
 class Closed:
@@ -84,6 +88,12 @@ class Subscription:
         """End the subscription."""
         self._put(CLOSED)
 
+    def cut(self) -> None:
+        """End the subscription now as too slow, dropping the changes it has not taken."""
+        self.overflowed = True
+        self._items.clear()
+        self._put(CLOSED)
+
     async def next(self) -> Change | Closed | Quiet:
         """The next change, CLOSED at the end, or QUIET after a quiet spell."""
         while not self._items:
@@ -117,6 +127,11 @@ class ChangeFeed:
     sends one response per round however fast changes come and the fan-out
     leaves the loop time for other calls (1,000 watchers at 100 changes/s).
     A change after a quiet spell goes out at once either way.
+
+    Watchers are the traffic that gives way: when the event loop lags past
+    `max_lag_seconds` (the fan-out takes more of it than it has), the watchers
+    furthest behind are cut off, told where to resume, so that writes and
+    reads keep their latency. The change is durable; a watcher resumes from it.
     """
 
     def __init__(
@@ -129,6 +144,8 @@ class ChangeFeed:
         buffer: int,
         max_streams: int,
         write_listeners: Sequence[Callable[[], None]] = (),
+        lag: Callable[[], float] = lambda: 0.0,
+        max_lag_seconds: float = 0.0,
     ) -> None:
         self._store = store
         self._write_listeners = tuple(write_listeners)
@@ -144,6 +161,10 @@ class ChangeFeed:
         self._position = 0
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._lag = lag
+        self._max_lag = max_lag_seconds
+        self._next_shed = 0.0
+        self.cut_off = 0  # watchers ever cut off for falling behind a lagging loop
 
     @property
     def position(self) -> int:
@@ -222,6 +243,7 @@ class ChangeFeed:
             except DomainError:
                 log.warning("change feed cannot read the store; retrying")
             now = loop.time()
+            self._shed_slowest(now)
             if self._held and now >= next_round:
                 self._hand_over_round()
                 next_round = now + self._round_seconds
@@ -248,6 +270,26 @@ class ChangeFeed:
         if self._in_rounds:
             self._held += changes
         return len(changes)
+
+    def _shed_slowest(self, now: float) -> None:
+        """While the loop lags, cut off the watchers with the most changes waiting."""
+        if self._max_lag <= 0 or now < self._next_shed or self._lag() <= self._max_lag:
+            return
+        self._next_shed = now + _SHED_PAUSE_SECONDS
+        behind = sorted(
+            (s for s in self._everyone() if s.queued and not s.overflowed),
+            key=lambda s: s.queued,
+            reverse=True,
+        )
+        if not behind:
+            return
+        for subscription in behind[: max(1, len(behind) // _SHED_FRACTION)]:
+            subscription.cut()
+        self.cut_off += max(1, len(behind) // _SHED_FRACTION)
+        log.info(
+            "watchers cut off: the event loop lags",
+            extra={"watchers": max(1, len(behind) // _SHED_FRACTION), "lag_seconds": self._lag()},
+        )
 
     def _everyone(self) -> Iterator[Subscription]:
         return itertools.chain(self._at_once, self._in_rounds)
