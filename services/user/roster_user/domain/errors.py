@@ -173,6 +173,13 @@ def store_unavailable() -> Unavailable:
     return Unavailable("the user store is unavailable; retry later")
 
 
+def too_complex_for_store() -> InvalidArgument:
+    """INVALID_ARGUMENT for a request the store refuses as beyond its limits, every time alike."""
+    return InvalidArgument.of(
+        "request", "is too complex for the user store; stay within the limits the contract states"
+    )
+
+
 def schema_not_current(version: object, expected: int) -> Unavailable:
     """UNAVAILABLE while the database's schema is not the version this code expects."""
     return Unavailable(f"database schema is at version {version}, expected {expected}")
