@@ -115,7 +115,9 @@ class ConnectionSource:
                 wait = self._options.connect_timeout_s if self._reachable else _OUTAGE_WAIT_SECONDS
                 async with self._pool.connection(timeout=wait) as conn:
                     yield conn
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        except psycopg.Error as exc:
+            # Every database error is sorted (store/postgres/failures.py): only a
+            # down, busy or overloaded database may become UNAVAILABLE.
             raise self._failed(exc) from exc
         self._reachable = True
 
