@@ -16,7 +16,7 @@ from roster_client import UserClient
 from roster_user.lifecycle.running import Running
 from tests.conftest import a_user
 from tests.observability.scraping import scrape, value
-from tests.support.burst import Refusal, Send, Stub, burst, refusal_of
+from tests.support.burst import Refusal, Send, Stub, burst, get_user, refusal_of
 from tests.support.waiting import until
 
 # More calls at once than grpc core lets wait for the application by default
@@ -29,11 +29,6 @@ REFUSED_CODES = {"RESOURCE_EXHAUSTED", "UNAVAILABLE"}
 def database_url(tmp_path: Path) -> str:
     """Overload is about the server, not the store: SQLite only."""
     return f"sqlite:///{tmp_path / 'roster.db'}"
-
-
-def get_user(name: str) -> Send:
-    """A GetUser of `name` with a generous deadline: the test is not about deadlines."""
-    return lambda stub: stub.GetUser(pb.GetUserRequest(name=name), timeout=120)
 
 
 def list_users(stub: Stub) -> Any:

@@ -16,11 +16,17 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from roster.user.v1 import user_service_pb2 as pb
 from roster.user.v1 import user_service_pb2_grpc
 
 Stub = user_service_pb2_grpc.UserServiceStub
 # The stubs are typed for the blocking API; on an aio channel each call is awaitable.
 Send = Callable[[Stub], Any]
+
+
+def get_user(name: str, timeout: float = 120) -> Send:
+    """A GetUser of `name`; the deadline is generous: these tests are not about deadlines."""
+    return lambda stub: stub.GetUser(pb.GetUserRequest(name=name), timeout=timeout)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

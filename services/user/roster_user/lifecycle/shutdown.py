@@ -6,12 +6,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 
+from roster_user.lifecycle import hangup
 from roster_user.lifecycle.running import Running
 
 log = logging.getLogger(__name__)
 _MIN_FLUSH_SECONDS = 1.0
-_QUIESCE_SECONDS = 0.5
-_QUIESCE_STEP_SECONDS = 0.02
+# Long enough for the responses of the last handlers to be written out.
+_FLUSH_SECONDS = 0.05
 
 
 async def drain(running: Running) -> None:
@@ -34,13 +35,17 @@ async def drain(running: Running) -> None:
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
     )
     stop_began = asyncio.get_running_loop().time()
-    # grpc's stop() cancels, with a bare CANCELLED, every call that has arrived
-    # but that the application has not yet taken, and every call arriving while
-    # it runs (grpc core's server shutdown; see docs/overload.md). So admission
-    # closes first: each call taken from now on gets UNAVAILABLE (it did not
-    # run; safe to retry), and stop() waits until the queue has been taken.
+    # grpc's stop() ends every call that has arrived but that the application
+    # has not taken, and every call arriving while it runs, with a bare
+    # CANCELLED (roster_user.lifecycle.hangup). So admission closes first (each
+    # call taken from now on gets UNAVAILABLE), the handlers still running
+    # finish, and the sockets are shut down, so that what is still on its way
+    # ends UNAVAILABLE at the client: it did not run, retry elsewhere.
     running.admission.close()
-    await _quiesce(running)
+    await _bounded(running.in_flight.wait_idle(), settings.shutdown_grace_seconds, "handlers")
+    await asyncio.sleep(_FLUSH_SECONDS)
+    hung_up = hangup.hang_up(running.port)
+    log.info("shutdown: connections closed", extra={"step": 4, "sockets": hung_up})
     await running.server.stop(settings.shutdown_grace_seconds)
     # grpc.aio's stop() can return before cancelled handlers have unwound
     # (grpc/grpc#37239); their store work must finish before the store closes.
@@ -67,19 +72,6 @@ async def drain(running: Running) -> None:
         except TimeoutError:
             log.warning("telemetry not flushed within the shutdown grace")
     log.info("shutdown: complete", extra={"step": 8})
-
-
-async def _quiesce(running: Running) -> None:
-    """Yield to the loop until calls stop arriving, for at most the quiesce bound.
-
-    Calls refused by closed admission finish at once; while some still come
-    (clients that ignore readiness), each pass lets the server take them.
-    """
-    deadline = asyncio.get_running_loop().time() + _QUIESCE_SECONDS
-    seen = -1
-    while asyncio.get_running_loop().time() < deadline and running.admission.refused != seen:
-        seen = running.admission.refused
-        await asyncio.sleep(_QUIESCE_STEP_SECONDS)
 
 
 async def _bounded(step: Awaitable[None], seconds: float, what: str) -> None:

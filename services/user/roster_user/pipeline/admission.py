@@ -46,7 +46,6 @@ class Admission:
         self._queue_seconds = queue_seconds
         self._max_queue_seconds = max_queue_seconds
         self._closed = False
-        self.refused = 0  # calls refused since admission closed
         self._shutting_down = to_status(
             Unavailable(
                 "the server is shutting down; the call did not run, retry on another replica",
@@ -67,7 +66,6 @@ class Admission:
     @asynccontextmanager
     async def _admit(self, request: Any, context: Context) -> AsyncIterator[Call]:
         if self._closed:
-            self.refused += 1
             await abort(context, self._shutting_down)
         waited = self._queue_seconds()
         if self._max_queue_seconds > 0 and waited > self._max_queue_seconds:
