@@ -10,8 +10,10 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
  * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
  * Any method may also return UNAVAILABLE (store unreachable or server
- * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
- * DEADLINE_EXCEEDED and INTERNAL.
+ * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+ * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+ * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+ * never ends CANCELLED.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -337,8 +339,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public interface AsyncService {
@@ -369,8 +373,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     default void listUsers(dev.roster.user.v1.ListUsersRequest request,
@@ -458,8 +463,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static abstract class UserServiceImplBase
@@ -479,8 +486,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceStub
@@ -524,8 +533,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public void listUsers(dev.roster.user.v1.ListUsersRequest request,
@@ -619,8 +629,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceBlockingV2Stub
@@ -662,8 +674,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public dev.roster.user.v1.ListUsersResponse listUsers(dev.roster.user.v1.ListUsersRequest request) throws io.grpc.StatusException {
@@ -753,8 +766,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceBlockingStub
@@ -796,8 +811,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public dev.roster.user.v1.ListUsersResponse listUsers(dev.roster.user.v1.ListUsersRequest request) {
@@ -886,8 +902,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceFutureStub
@@ -931,8 +949,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.roster.user.v1.ListUsersResponse> listUsers(
