@@ -133,20 +133,21 @@ func rssMiB(pids []string) float64 {
 }
 
 type result struct {
-	Watchers    int     `json:"watchers"`
-	Writes      int64   `json:"writes"`
-	WriteErrors int64   `json:"write_errors"`
-	Expected    int64   `json:"expected"`
-	Delivered   int64   `json:"delivered"`
-	StreamErrs  int64   `json:"stream_errors"`
-	CutOff      int64   `json:"cut_off"`
-	WriteP99Ms  float64 `json:"write_p99_ms"`
-	P50Ms       float64 `json:"p50_ms"`
-	P99Ms       float64 `json:"p99_ms"`
-	MaxMs       float64 `json:"max_ms"`
-	RssIdle     float64 `json:"rss_idle_mib"`
-	RssOpen     float64 `json:"rss_open_mib"`
-	RssAfter    float64 `json:"rss_after_mib"`
+	Watchers    int              `json:"watchers"`
+	Writes      int64            `json:"writes"`
+	WriteErrors int64            `json:"write_errors"`
+	Expected    int64            `json:"expected"`
+	Delivered   int64            `json:"delivered"`
+	StreamErrs  int64            `json:"stream_errors"`
+	CutOff      int64            `json:"cut_off"`
+	WriteP99Ms  float64          `json:"write_p99_ms"`
+	WriteCodes  map[string]int64 `json:"write_error_codes"`
+	P50Ms       float64          `json:"p50_ms"`
+	P99Ms       float64          `json:"p99_ms"`
+	MaxMs       float64          `json:"max_ms"`
+	RssIdle     float64          `json:"rss_idle_mib"`
+	RssOpen     float64          `json:"rss_open_mib"`
+	RssAfter    float64          `json:"rss_after_mib"`
 }
 
 func main() {
@@ -206,8 +207,11 @@ func run(addr string, watchers, conns int, rate, seconds float64, perResponse in
 		return res, err
 	}
 	defer writer.Close()
-	writes, writeErrs, writeP99 := write(ctx, writer, rate, seconds)
-	res.Writes, res.WriteErrors, res.WriteP99Ms = writes, writeErrs, writeP99
+	writes, writeCodes, writeP99 := write(ctx, writer, rate, seconds)
+	res.Writes, res.WriteCodes, res.WriteP99Ms = writes, writeCodes, writeP99
+	for _, n := range writeCodes {
+		res.WriteErrors += n
+	}
 	// A write that timed out may still have committed, so every attempt is expected.
 	res.Expected = int64(watchers) * writes
 	deadline := time.Now().Add(15 * time.Second)
@@ -284,14 +288,15 @@ func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.Wait
 }
 
 // write sends creates at a fixed rate, each on its own goroutine so a slow one does not
-// delay the next; it returns the writes, the failed ones and the p99 of the successful ones.
-func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int64, int64, float64) {
+// delay the next; it returns the writes, the failed ones by status code and the p99 of the
+// successful ones.
+func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int64, map[string]int64, float64) {
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	total := int(rate * seconds)
 	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	defer tick.Stop()
 	var wg sync.WaitGroup
-	var failed atomic.Int64
+	failed := map[string]int64{}
 	var mu sync.Mutex
 	var took []time.Duration
 	for i := 0; i < total; i++ {
@@ -303,16 +308,17 @@ func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int6
 			callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
 			began := time.Now()
-			if c.Invoke(callCtx, createMethod, &req, &resp) != nil {
-				failed.Add(1)
+			err := c.Invoke(callCtx, createMethod, &req, &resp)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed[status.Code(err).String()]++
 				return
 			}
-			mu.Lock()
 			took = append(took, time.Since(began))
-			mu.Unlock()
 		}(i)
 	}
 	wg.Wait()
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	return int64(total), failed.Load(), pct(took, 99)
+	return int64(total), failed, pct(took, 99)
 }

@@ -119,7 +119,7 @@ async def build_server(
     )
     store = await _open_store(settings, observers)
     lag = LoopLag()
-    lag.start()
+    sampling = lag.start()
     feed = await _change_feed(settings, store, observers.metrics, peers, lag)
     directory = UserDirectory(
         store, PageTokens(await store.page_token_key()), on_write=feed.written
@@ -149,8 +149,8 @@ async def build_server(
         probes=probes,
         in_flight=in_flight,
         admission=admission,
-        tasks=[pruner],
-        flushers=[lag.close, *flushers],
+        tasks=[pruner, sampling],
+        flushers=flushers,
         metrics_address=metrics_address,
         peers=peers,
     )
@@ -178,6 +178,7 @@ async def _change_feed(
         write_listeners=[peers.notify] if peers is not None else [],
         lag=lambda: lag.seconds,
         max_lag_seconds=settings.max_queue_seconds / 2,
+        max_behind_seconds=settings.watch_max_behind_seconds,
     )
     await feed.start()
     metrics.watch_streams_from(lambda: feed.open_streams)

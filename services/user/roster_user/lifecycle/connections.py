@@ -30,6 +30,13 @@ def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tupl
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
         ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # By default grpc counts a finished stream against that limit until the
+        # application has released it, and refuses new streams past it with
+        # REFUSED_STREAM (UNAVAILABLE) even from a client that keeps to the
+        # limit: under load that failed writes on their own connection while
+        # watch fan-out kept the loop busy, unseen by Roster's metrics. The
+        # limit now counts the streams the client has open, as HTTP/2 says.
+        ("grpc.http.overload_protection", 0),
         # grpc core refuses calls the application has not yet asked for at random
         # once more than 1,000 wait, and all beyond 3,000; on this (filter stack)
         # path the refusal is a bare CANCELLED the caller cannot tell from its own

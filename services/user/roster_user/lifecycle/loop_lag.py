@@ -11,7 +11,6 @@ change feed read it to refuse work and cut off slow watchers early and cheaply.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 _INTERVAL_SECONDS = 0.01
 
@@ -27,23 +26,15 @@ class LoopLag:
     def __init__(self, interval_seconds: float = _INTERVAL_SECONDS) -> None:
         self._interval = interval_seconds
         self._samples = (0.0, 0.0)
-        self._task: asyncio.Task[None] | None = None
 
     @property
     def seconds(self) -> float:
         """How late the loop has lately run ready work, in seconds."""
         return min(self._samples)
 
-    def start(self) -> None:
-        """Begin sampling on the running loop."""
-        self._task = asyncio.get_running_loop().create_task(self._sample(), name="loop-lag")
-
-    async def close(self) -> None:
-        """Stop sampling."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def start(self) -> asyncio.Task[None]:
+        """Begin sampling on the running loop; the sampling task, to cancel at exit."""
+        return asyncio.get_running_loop().create_task(self._sample(), name="loop-lag")
 
     async def _sample(self) -> None:
         loop = asyncio.get_running_loop()

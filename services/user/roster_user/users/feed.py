@@ -18,9 +18,14 @@ _READ_BATCH = 500
 # Quiet spells are counted in ticks of a quarter of the quiet interval, so a
 # quiet marker follows between 1 and 1.25 intervals without changes.
 _TICKS_PER_QUIET = 4
-# While the loop lags, a tenth of the watchers with a backlog are cut off at a
-# time, then the feed waits this long to see the effect before cutting more.
-_SHED_FRACTION = 10
+# While fan-out cannot keep up, half of the watchers behind are cut off at a
+# time, then the feed waits this long to see the effect before cutting more:
+# the furthest behind go first, and those that then catch up stay.
+_SHED_FRACTION = 2
+# Fan-out is not keeping up when at least a quarter of the watchers (and at
+# least two) have been behind for over max_behind_seconds at once.
+_CROWD_SHARE = 4
+_CROWD_MIN = 2
 _SHED_PAUSE_SECONDS = 0.1
 
 
@@ -52,17 +57,23 @@ class Subscription:
         self._items: collections.deque[Change | Closed | Quiet] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
         self._quiet_ticks = 0
+        # Since when changes have waited for this watcher without a break: how
+        # far behind the fan-out it is, whether it reads slowly or the server
+        # cannot send to everyone as fast as changes come.
+        self.behind_since: float | None = None
 
     def _put(self, item: Change | Closed | Quiet) -> None:
         self._items.append(item)
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    def offer(self, change: Change) -> None:
-        """Queue a change, or mark the watcher too slow instead of growing without bound."""
+    def offer(self, change: Change, now: float) -> None:
+        """Queue a change at loop time `now`, or mark the watcher too slow instead of growing."""
         self._quiet_ticks = 0
         if self.overflowed:
             return
+        if self.behind_since is None:
+            self.behind_since = now
         if len(self._items) >= self._limit:
             self.overflowed = True
             self._put(CLOSED)
@@ -96,6 +107,10 @@ class Subscription:
 
     async def next(self) -> Change | Closed | Quiet:
         """The next change, CLOSED at the end, or QUIET after a quiet spell."""
+        if not self._items:
+            # Back for more with nothing waiting: the watcher has caught up. (A
+            # watcher that took its changes and is still sending them has not.)
+            self.behind_since = None
         while not self._items:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -128,8 +143,9 @@ class ChangeFeed:
     leaves the loop time for other calls (1,000 watchers at 100 changes/s).
     A change after a quiet spell goes out at once either way.
 
-    Watchers are the traffic that gives way: when the event loop lags past
-    `max_lag_seconds` (the fan-out takes more of it than it has), the watchers
+    Watchers are the traffic that gives way: when fan-out cannot keep up (a
+    watcher has had changes waiting for over `max_behind_seconds` without a
+    break, or the event loop lags past `max_lag_seconds`), the watchers
     furthest behind are cut off, told where to resume, so that writes and
     reads keep their latency. The change is durable; a watcher resumes from it.
     """
@@ -146,6 +162,7 @@ class ChangeFeed:
         write_listeners: Sequence[Callable[[], None]] = (),
         lag: Callable[[], float] = lambda: 0.0,
         max_lag_seconds: float = 0.0,
+        max_behind_seconds: float = float("inf"),
     ) -> None:
         self._store = store
         self._write_listeners = tuple(write_listeners)
@@ -163,6 +180,7 @@ class ChangeFeed:
         self._closed = False
         self._lag = lag
         self._max_lag = max_lag_seconds
+        self._max_behind = max_behind_seconds
         self._next_shed = 0.0
         self.cut_off = 0  # watchers ever cut off for falling behind a lagging loop
 
@@ -263,39 +281,49 @@ class ChangeFeed:
                 self._position = max(self._position, newest)
                 return 0
         changes = await self._store.changes_after(self._position, _READ_BATCH)
+        now = asyncio.get_running_loop().time()
         for change in changes:
             for subscription in self._at_once:
-                subscription.offer(change)
+                subscription.offer(change, now)
             self._position = change.revision
         if self._in_rounds:
             self._held += changes
         return len(changes)
 
     def _shed_slowest(self, now: float) -> None:
-        """While the loop lags, cut off the watchers with the most changes waiting."""
-        if self._max_lag <= 0 or now < self._next_shed or self._lag() <= self._max_lag:
+        """While fan-out cannot keep up, cut off the watchers with the most changes waiting.
+
+        It cannot keep up when many watchers have had changes waiting for
+        longer than `max_behind_seconds` without a break, or when the event
+        loop lags.
+        Half of those watchers go at a time, the furthest behind first; the
+        rest then get the loop's time back, and the writers with them.
+        """
+        if now < self._next_shed:
+            return
+        lagging = self._max_lag > 0 and self._lag() > self._max_lag
+        since = {s: s.behind_since for s in self._everyone() if not s.overflowed}
+        behind = {s: t for s, t in since.items() if t is not None}
+        too_long = [s for s, t in behind.items() if now - t > self._max_behind]
+        # One slow reader is that reader's business (its buffer bounds it);
+        # many at once mean the server cannot send to everyone.
+        crowded = len(too_long) >= max(_CROWD_MIN, len(since) // _CROWD_SHARE)
+        if not lagging and not crowded:
             return
         self._next_shed = now + _SHED_PAUSE_SECONDS
-        behind = sorted(
-            (s for s in self._everyone() if s.queued and not s.overflowed),
-            key=lambda s: s.queued,
-            reverse=True,
-        )
-        if not behind:
-            return
-        for subscription in behind[: max(1, len(behind) // _SHED_FRACTION)]:
+        furthest = sorted(too_long or behind, key=lambda s: s.queued, reverse=True)
+        cut = furthest[: max(1, len(furthest) // _SHED_FRACTION)]
+        for subscription in cut:
             subscription.cut()
-        self.cut_off += max(1, len(behind) // _SHED_FRACTION)
-        log.info(
-            "watchers cut off: the event loop lags",
-            extra={"watchers": max(1, len(behind) // _SHED_FRACTION), "lag_seconds": self._lag()},
-        )
+        self.cut_off += len(cut)
+        log.info("watchers cut off: fan-out cannot keep up", extra={"watchers": len(cut)})
 
     def _everyone(self) -> Iterator[Subscription]:
         return itertools.chain(self._at_once, self._in_rounds)
 
     def _hand_over_round(self) -> None:
+        now = asyncio.get_running_loop().time()
         for change in self._held:
             for subscription in self._in_rounds:
-                subscription.offer(change)
+                subscription.offer(change, now)
         self._held.clear()
