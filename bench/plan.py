@@ -60,12 +60,13 @@ class Scale:
     watchers: int
     watch_rates: tuple[float, ...]
     watch_seconds: float
+    shed_seconds: float  # how long each load-shedding row offers its rate
 
 
 # Watchers taking one change per response, then up to 100 (max_changes_per_response).
 WATCH_PER_RESPONSE = (0, 100)
-FULL = Scale(100_000, 3, Shape(duration_s=5, warmup=300), 1000, 1000, (100, 10), 10)
-SMOKE = Scale(200, 1, Shape(calls=40), 4, 5, (20,), 0.5)
+FULL = Scale(100_000, 3, Shape(duration_s=5, warmup=300), 1000, 1000, (100, 10), 10, 5)
+SMOKE = Scale(200, 1, Shape(calls=40), 4, 5, (20,), 0.5, 0.5)
 
 
 def scaled(work: Workload, scale: Scale) -> Workload:

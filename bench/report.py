@@ -97,6 +97,30 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _shedding(shed: dict[str, Any] | None) -> list[str]:
+    """The load-shedding table: open-loop GetUser at multiples of the measured capacity."""
+    if not shed:
+        return []
+    lines = ["", f"## Load shedding ({shed['server']}, {shed['method']})", ""]
+    lines += [
+        f"Capacity (closed loop): {shed['capacity_rps']:.0f} calls/s; each row offers a "
+        "multiple of it at a fixed rate (bench/shedding.py).",
+        "",
+        "| Offered | offered rps | served rps | refused (code: calls) | p50 served ms "
+        "| p99 served ms |",
+        "|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in shed["rows"]:
+        refused = ", ".join(
+            f"{code}: {n}" for code, n in sorted(r["codes"].items()) if code != "OK"
+        )
+        lines.append(
+            f"| {r['multiple']}x | {r['offered_rps']:.0f} | {r['served_rps']:.0f} "
+            f"| {refused or 'none'} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} |"
+        )
+    return lines
+
+
 def markdown(summary: Summary) -> str:
     """The whole report."""
     lines = [
@@ -120,18 +144,21 @@ def markdown(summary: Summary) -> str:
         lines.append(f"| {workload} | {key} | {top} / {bottom} | {_fmt(value)} | {target} |")
     lines += ["", "## WatchUsers fan-out", ""]
     lines += [
-        "| Server | changes/s | changes per response | watchers | writes (failed) "
-        "| delivered / expected | p50 ms | p99 ms | max ms | RSS idle / open / after MiB |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---:|---|",
+        "| Server | changes/s | changes per response | watchers | writes (failed) | write p99 ms "
+        "| watchers cut off | delivered / expected | p50 ms | p99 ms | max ms "
+        "| RSS idle / open / after MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for w in summary["watch"]:
         per_response = f"up to {w['per_response']}" if w["per_response"] > 1 else "1"
         lines.append(
             f"| {w['server']} | {w['rate']:.0f} | {per_response} | {w['watchers']} | {w['writes']} "
-            f"({w['write_errors']}) | {w['delivered']} / {w['expected']} "
+            f"({w['write_errors']}) | {w.get('write_p99_ms', 0):.1f} | {w.get('cut_off', 0)} "
+            f"| {w['delivered']} / {w['expected']} "
             f"| {w['p50_ms']:.1f} | {w['p99_ms']:.1f} | {w['max_ms']:.1f} "
             f"| {w['rss_idle_mib']:.0f} / {w['rss_open_mib']:.0f} / {w['rss_after_mib']:.0f} |"
         )
+    lines += _shedding(summary.get("shedding"))
     if summary["profile"]:
         lines += ["", "## Top costs (py-spy, roster-1w under GetUser load)", ""]
         lines += ["| Frame | self % | total % |", "|---|---:|---:|"]

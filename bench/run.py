@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import load, plan, profile, report
+from bench import load, plan, profile, report, shedding
 from bench.procs import Server
 from bench.seed import seed
 
@@ -140,6 +140,14 @@ def main() -> int:
             for spec, server in zip(specs, running, strict=True)
             if spec.watch
         ]
+        shed = shedding.table(
+            args.ghz,
+            args.protoset,
+            running[2],
+            plan.scaled(plan.GET, scale),
+            scale.shape,
+            scale.shed_seconds,
+        )
         profiled = [] if args.smoke else profile.top_costs(args, scale, running[2], out)
     finally:
         codes = {server.name: server.stop() for server in running}
@@ -147,6 +155,7 @@ def main() -> int:
     summary = {
         "rows": [{"workload": w, "server": s, **median(runs)} for (w, s), runs in results.items()],
         "watch": watched,
+        "shedding": shed,
         "exit_codes": codes,
         "profile": profiled,
         "spans_exported": report.spans(out / "otlp.log"),

@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -131,18 +133,21 @@ func rssMiB(pids []string) float64 {
 }
 
 type result struct {
-	Watchers    int     `json:"watchers"`
-	Writes      int64   `json:"writes"`
-	WriteErrors int64   `json:"write_errors"`
-	Expected    int64   `json:"expected"`
-	Delivered   int64   `json:"delivered"`
-	StreamErrs  int64   `json:"stream_errors"`
-	P50Ms       float64 `json:"p50_ms"`
-	P99Ms       float64 `json:"p99_ms"`
-	MaxMs       float64 `json:"max_ms"`
-	RssIdle     float64 `json:"rss_idle_mib"`
-	RssOpen     float64 `json:"rss_open_mib"`
-	RssAfter    float64 `json:"rss_after_mib"`
+	Watchers    int              `json:"watchers"`
+	Writes      int64            `json:"writes"`
+	WriteErrors int64            `json:"write_errors"`
+	Expected    int64            `json:"expected"`
+	Delivered   int64            `json:"delivered"`
+	StreamErrs  int64            `json:"stream_errors"`
+	CutOff      int64            `json:"cut_off"`
+	WriteP99Ms  float64          `json:"write_p99_ms"`
+	WriteCodes  map[string]int64 `json:"write_error_codes"`
+	P50Ms       float64          `json:"p50_ms"`
+	P99Ms       float64          `json:"p99_ms"`
+	MaxMs       float64          `json:"max_ms"`
+	RssIdle     float64          `json:"rss_idle_mib"`
+	RssOpen     float64          `json:"rss_open_mib"`
+	RssAfter    float64          `json:"rss_after_mib"`
 }
 
 func main() {
@@ -182,7 +187,7 @@ func run(addr string, watchers, conns int, rate, seconds float64, perResponse in
 	}
 	var mu sync.Mutex
 	var latencies []time.Duration
-	var delivered, streamErrs atomic.Int64
+	var delivered, streamErrs, cutOff atomic.Int64
 	var ready sync.WaitGroup
 	ready.Add(watchers)
 	for w := 0; w < watchers; w++ {
@@ -191,7 +196,7 @@ func run(addr string, watchers, conns int, rate, seconds float64, perResponse in
 			mu.Lock()
 			latencies = append(latencies, lat)
 			mu.Unlock()
-		}, &streamErrs)
+		}, &streamErrs, &cutOff)
 	}
 	ready.Wait()
 	res.RssOpen = rssMiB(pids)
@@ -202,8 +207,11 @@ func run(addr string, watchers, conns int, rate, seconds float64, perResponse in
 		return res, err
 	}
 	defer writer.Close()
-	writes, writeErrs := write(ctx, writer, rate, seconds)
-	res.Writes, res.WriteErrors = writes, writeErrs
+	writes, writeCodes, writeP99 := write(ctx, writer, rate, seconds)
+	res.Writes, res.WriteCodes, res.WriteP99Ms = writes, writeCodes, writeP99
+	for _, n := range writeCodes {
+		res.WriteErrors += n
+	}
 	// A write that timed out may still have committed, so every attempt is expected.
 	res.Expected = int64(watchers) * writes
 	deadline := time.Now().Add(15 * time.Second)
@@ -211,7 +219,7 @@ func run(addr string, watchers, conns int, rate, seconds float64, perResponse in
 		time.Sleep(10 * time.Millisecond)
 	}
 	res.RssAfter = rssMiB(pids)
-	res.Delivered, res.StreamErrs = delivered.Load(), streamErrs.Load()
+	res.Delivered, res.StreamErrs, res.CutOff = delivered.Load(), streamErrs.Load(), cutOff.Load()
 	mu.Lock()
 	defer mu.Unlock()
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
@@ -238,7 +246,9 @@ func watchRequest(perResponse int) []byte {
 }
 
 // watch opens one stream, reports readiness at its bookmark, then times each created user.
-func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.WaitGroup, seen func(time.Duration), errs *atomic.Int64) {
+// A stream the server ends with RESOURCE_EXHAUSTED (a watcher too slow: it is told
+// the revision to resume from) counts as cut off, any other end as an error.
+func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.WaitGroup, seen func(time.Duration), errs, cut *atomic.Int64) {
 	once := sync.Once{}
 	defer once.Do(ready.Done)
 	stream, err := c.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true}, watchMethod)
@@ -253,7 +263,9 @@ func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.Wait
 	var buf []byte
 	for {
 		if err := stream.RecvMsg(&buf); err != nil {
-			if ctx.Err() == nil {
+			if status.Code(err) == codes.ResourceExhausted {
+				cut.Add(1)
+			} else if ctx.Err() == nil {
 				errs.Add(1)
 			}
 			return
@@ -275,14 +287,18 @@ func watch(ctx context.Context, c *grpc.ClientConn, req []byte, ready *sync.Wait
 	}
 }
 
-// write sends creates at a fixed rate, each on its own goroutine so a slow one does not delay the next.
-func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int64, int64) {
+// write sends creates at a fixed rate, each on its own goroutine so a slow one does not
+// delay the next; it returns the writes, the failed ones by status code and the p99 of the
+// successful ones.
+func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int64, map[string]int64, float64) {
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	total := int(rate * seconds)
 	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 	defer tick.Stop()
 	var wg sync.WaitGroup
-	var failed atomic.Int64
+	failed := map[string]int64{}
+	var mu sync.Mutex
+	var took []time.Duration
 	for i := 0; i < total; i++ {
 		<-tick.C
 		wg.Add(1)
@@ -291,11 +307,18 @@ func write(ctx context.Context, c *grpc.ClientConn, rate, seconds float64) (int6
 			req, resp := createRequest(i, run), []byte{}
 			callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			if c.Invoke(callCtx, createMethod, &req, &resp) != nil {
-				failed.Add(1)
+			began := time.Now()
+			err := c.Invoke(callCtx, createMethod, &req, &resp)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed[status.Code(err).String()]++
+				return
 			}
+			took = append(took, time.Since(began))
 		}(i)
 	}
 	wg.Wait()
-	return int64(total), failed.Load()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	return int64(total), failed, pct(took, 99)
 }

@@ -89,6 +89,7 @@ async def test_sigterm_under_load_with_a_slow_call_in_flight_fails_nothing_and_e
         "shutdown: draining",
         "shutdown: ending watch streams",
         "shutdown: stopping server",
+        "shutdown: connections closed",
         "shutdown: waiting for handlers",
         "shutdown: closing store",
         "shutdown: flushing telemetry",

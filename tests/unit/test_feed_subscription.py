@@ -21,7 +21,7 @@ async def test_an_overflowing_subscription_queues_the_limit_then_one_end_marker_
 ):
     subscription = Subscription(start=0, limit=3)
     for revision in range(1, 101):
-        subscription.offer(change(revision))
+        subscription.offer(change(revision), 0.0)
     assert subscription.overflowed
     received = [await subscription.next() for _ in range(4)]
     assert [item.revision for item in received[:3] if isinstance(item, Change)] == [1, 2, 3]
@@ -48,7 +48,7 @@ async def test_a_change_restarts_the_quiet_count() -> None:
     subscription = Subscription(start=0, limit=10)
     for _ in range(3):
         subscription.tick()
-    subscription.offer(change(1))
+    subscription.offer(change(1), 0.0)
     for _ in range(3):
         subscription.tick()
     assert await subscription.next() == change(1)
@@ -59,7 +59,7 @@ async def test_a_change_restarts_the_quiet_count() -> None:
 
 async def test_no_quiet_marker_while_changes_wait_to_be_sent() -> None:
     subscription = Subscription(start=0, limit=10)
-    subscription.offer(change(1))
+    subscription.offer(change(1), 0.0)
     for _ in range(8):
         subscription.tick()
     assert subscription.queued == 1

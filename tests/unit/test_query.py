@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from roster_user.domain.errors import InvalidArgument, Reason
 from roster_user.domain.model import State
-from roster_user.domain.query import SortKey, UserFilter, page_size, parse_filter, parse_order_by
+from roster_user.domain.query import (
+    MAX_FILTER_CHARACTERS,
+    MAX_LABEL_CONDITIONS,
+    SortKey,
+    UserFilter,
+    page_size,
+    parse_filter,
+    parse_order_by,
+)
 
 
 def test_an_empty_filter_selects_everything() -> None:
@@ -66,3 +76,10 @@ def test_order_by_accepts_the_documented_forms(text: str, expected: tuple[SortKe
 @pytest.mark.parametrize(("requested", "size"), [(0, 50), (1, 1), (1000, 1000), (1001, 1000)])
 def test_page_size_is_defaulted_and_capped(requested: int, size: int) -> None:
     assert page_size(requested) == size
+
+
+def test_the_contract_states_the_filter_limits_the_parser_enforces() -> None:
+    proto = Path(__file__).resolve().parents[2] / "proto/roster/user/v1/user_service.proto"
+    comment = " ".join(proto.read_text().split())
+    assert f"at most {MAX_FILTER_CHARACTERS} characters" in comment
+    assert f"at most {MAX_LABEL_CONDITIONS} label conditions" in comment

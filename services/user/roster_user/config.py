@@ -60,6 +60,11 @@ class Settings:
     max_concurrent_rpcs: int = setting(
         "1000", parse.positive_int, "unary calls served at once; more get RESOURCE_EXHAUSTED"
     )
+    max_queue_seconds: float = setting(
+        "0.5",
+        parse.seconds,
+        "new calls get RESOURCE_EXHAUSTED while ready work waits longer than this for the server (0: never)",
+    )
     max_watch_streams: int = setting(
         "1000", parse.positive_int, "open WatchUsers streams; more get RESOURCE_EXHAUSTED"
     )
@@ -68,6 +73,11 @@ class Settings:
         "1000",
         parse.positive_int,
         "changes queued for one watcher before it is cut off as too slow",
+    )
+    watch_max_behind_seconds: float = setting(
+        "0.5",
+        parse.seconds,
+        "while a watcher has had changes waiting this long, the watchers furthest behind are cut off",
     )
     watch_bookmark_seconds: float = setting(
         "30", parse.seconds, "quiet seconds after which a watch stream gets a bookmark"

@@ -26,11 +26,13 @@ from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
 from roster_user.lifecycle.connections import server_options
 from roster_user.lifecycle.health import HealthServicer, Probes
+from roster_user.lifecycle.loop_lag import LoopLag
 from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
 from roster_user.pipeline import chain
 from roster_user.pipeline import layer as pipeline
+from roster_user.pipeline.admission import Admission
 from roster_user.pipeline.in_flight import InFlight
 from roster_user.pipeline.layer import (
     Registry,
@@ -73,6 +75,14 @@ def make_store(settings: Settings) -> UserStore:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class _Gates:
+    """What the drain closes and waits on: admission of new calls and the running handlers."""
+
+    in_flight: InFlight
+    admission: Admission
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Observers:
     """Where the service reports: the tracer (when tracing is on) and the metrics registry."""
 
@@ -100,15 +110,25 @@ async def build_server(
     )
     _observe_security(security, observers.metrics)
     store = await _open_store(settings, observers)
-    feed = await _change_feed(settings, store, observers.metrics, peers)
+    lag = LoopLag()
+    sampling = lag.start()
+    feed = await _change_feed(settings, store, observers.metrics, peers, lag)
     directory = UserDirectory(
         store, PageTokens(await store.page_token_key()), on_write=feed.written
     )
     erasure = _erasure(settings, store, observers.metrics, feed)
     in_flight = InFlight()
+    admission = Admission(lambda: lag.seconds, max_queue_seconds=settings.max_queue_seconds)
     server = grpc.aio.server(options=server_options(settings, reuse_port=reuse_port))
     health_servicer = _add_services(
-        server, settings, security, observers, directory, feed, erasure, in_flight
+        server,
+        settings,
+        security,
+        observers,
+        directory,
+        feed,
+        erasure,
+        _Gates(in_flight, admission),
     )
     port = tls.bind(server, settings.listen_address, security.credentials)
     # The metrics endpoint starts before the gRPC server, so that a scrape works
@@ -125,7 +145,8 @@ async def build_server(
         feed=feed,
         probes=probes,
         in_flight=in_flight,
-        tasks=_background(settings, store, erasure, security),
+        admission=admission,
+        tasks=[*_background(settings, store, erasure, security), sampling],
         flushers=flushers,
         metrics_address=metrics_address,
         peers=peers,
@@ -171,7 +192,7 @@ async def _open_store(settings: Settings, observers: _Observers) -> UserStore:
 
 
 async def _change_feed(
-    settings: Settings, store: UserStore, metrics: Metrics, peers: PeerFeeds | None
+    settings: Settings, store: UserStore, metrics: Metrics, peers: PeerFeeds | None, lag: LoopLag
 ) -> ChangeFeed:
     feed = ChangeFeed(
         store,
@@ -181,6 +202,9 @@ async def _change_feed(
         buffer=settings.watch_buffer_events,
         max_streams=settings.max_watch_streams,
         write_listeners=[peers.notify] if peers is not None else [],
+        lag=lambda: lag.seconds,
+        max_lag_seconds=settings.max_queue_seconds / 2,
+        max_behind_seconds=settings.watch_max_behind_seconds,
     )
     await feed.start()
     metrics.watch_streams_from(lambda: feed.open_streams)
@@ -197,7 +221,7 @@ def _add_services(
     directory: UserDirectory,
     feed: ChangeFeed,
     erasure: Erasure,
-    in_flight: InFlight,
+    gates: _Gates,
 ) -> HealthServicer:
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
@@ -210,9 +234,13 @@ def _add_services(
     if settings.reflection:
         reflection.enable(registry, (USER_SERVICE, HEALTH_SERVICE))
     auth = security.auth
-    layers = chain.layers(settings, observers.tracing, observers.metrics, in_flight, auth)
     pipeline.install(
-        server, registry, layers, chain.refuse_unknown(settings, observers.metrics, auth)
+        server,
+        registry,
+        chain.layers(
+            settings, observers.tracing, observers.metrics, gates.in_flight, auth, gates.admission
+        ),
+        chain.refuse_unknown(settings, observers.metrics, auth),
     )
     return health_servicer
 

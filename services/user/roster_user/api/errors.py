@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -62,6 +62,10 @@ def to_status(error: DomainError) -> grpc.Status:
             for v in error.violations
         ]
         details.append(_packed(error_details_pb2.BadRequest(field_violations=violations)))
+    if isinstance(error, ResourceExhausted) and error.retry_delay is not None:
+        delay = duration_pb2.Duration()
+        delay.FromNanoseconds(int(error.retry_delay * 1e9))
+        details.append(_packed(error_details_pb2.RetryInfo(retry_delay=delay)))
     if isinstance(error, ResourceError) and error.resource_name:
         info = error_details_pb2.ResourceInfo(
             resource_type=USER_RESOURCE_TYPE,

@@ -119,9 +119,20 @@ class OutOfRange(DomainError):
 
 
 class ResourceExhausted(DomainError):
-    """A limit was reached; the caller should back off."""
+    """A limit was reached; the caller should back off, `retry_delay` seconds when given."""
 
     default_reason = Reason.TOO_MANY_REQUESTS
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: Reason | None = None,
+        metadata: dict[str, str] | None = None,
+        retry_delay: float | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, metadata=metadata)
+        self.retry_delay = retry_delay
 
 
 class Unavailable(DomainError):
@@ -162,6 +173,13 @@ def request_id_reused() -> InvalidArgument:
 def store_unavailable() -> Unavailable:
     """UNAVAILABLE for a store failure; the cause goes to the log, never to the caller."""
     return Unavailable("the user store is unavailable; retry later")
+
+
+def too_complex_for_store() -> InvalidArgument:
+    """INVALID_ARGUMENT for a request the store refuses as beyond its limits, every time alike."""
+    return InvalidArgument.of(
+        "request", "is too complex for the user store; stay within the limits the contract states"
+    )
 
 
 def schema_not_current(version: object, expected: int) -> Unavailable:

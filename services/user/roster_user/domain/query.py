@@ -9,10 +9,16 @@ from collections.abc import Iterator
 
 from roster_user.domain.errors import InvalidArgument, Reason
 from roster_user.domain.model import State
-from roster_user.domain.rules import LABEL_KEY, email_key
+from roster_user.domain.rules import LABEL_KEY, LABELS_MAX, email_key
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+# A filter's bounds, stated in the contract (ListUsersRequest.filter): every
+# filter within them is a statement both stores run (SQLite fails from about a
+# thousand label conditions, "Expression tree is too large"). A user has at most
+# LABELS_MAX labels, so more label conditions than that could match nobody.
+MAX_FILTER_CHARACTERS = 16384
+MAX_LABEL_CONDITIONS = LABELS_MAX
 
 
 class SortKey(enum.StrEnum):
@@ -102,9 +108,12 @@ def _unquote(literal: str) -> str:
 
 def parse_filter(text: str) -> UserFilter:
     """Parse `field = value` conditions joined by AND into a UserFilter."""
+    if len(text) > MAX_FILTER_CHARACTERS:
+        raise _filter_error(f"must be at most {MAX_FILTER_CHARACTERS} characters")
     tokens = list(_tokens(text))
     conditions: dict[str, object] = {}
     labels: dict[str, str] = {}
+    label_conditions = 0
     position = 0
     while position < len(tokens):
         if position:
@@ -122,6 +131,9 @@ def parse_filter(text: str) -> UserFilter:
             if not LABEL_KEY.fullmatch(key) or value_kind != "string":
                 raise _filter_error('label conditions look like labels.team = "blue"')
             labels[key] = value
+            label_conditions += 1
+            if label_conditions > MAX_LABEL_CONDITIONS:
+                raise _filter_error(f"must have at most {MAX_LABEL_CONDITIONS} label conditions")
             continue
         if field in conditions:
             raise _filter_error(f"{field} appears twice")

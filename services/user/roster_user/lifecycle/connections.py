@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from roster_user.config import Settings
 
+# Far above what the connection limits let in: core's own backlog refusal never fires.
+CORE_PENDING_LIMIT = 1 << 30
+
 
 def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tuple[str, int]]:
     """Channel arguments for limits, keepalive enforcement and connection ageing."""
@@ -27,6 +30,21 @@ def server_options(settings: Settings, *, reuse_port: bool = False) -> list[tupl
         ("grpc.keepalive_time_ms", 60_000),
         ("grpc.keepalive_timeout_ms", 20_000),
         ("grpc.max_concurrent_streams", settings.max_streams_per_connection),
+        # By default grpc counts a finished stream against that limit until the
+        # application has released it, and refuses new streams past it with
+        # REFUSED_STREAM (UNAVAILABLE) even from a client that keeps to the
+        # limit: under load that failed writes on their own connection while
+        # watch fan-out kept the loop busy, unseen by Roster's metrics. The
+        # limit now counts the streams the client has open, as HTTP/2 says.
+        ("grpc.http.overload_protection", 0),
+        # grpc core refuses calls the application has not yet asked for at random
+        # once more than 1,000 wait, and all beyond 3,000; on this (filter stack)
+        # path the refusal is a bare CANCELLED the caller cannot tell from its own
+        # cancellation, sent before Roster sees or counts the call. The streams
+        # per connection already bound that queue, so core keeps every call and
+        # Roster's admission layer refuses the excess with RESOURCE_EXHAUSTED.
+        ("grpc.server.max_pending_requests", CORE_PENDING_LIMIT),
+        ("grpc.server.max_pending_requests_hard_limit", CORE_PENDING_LIMIT),
         # Equal soft and hard limits: between them grpc rejects at random.
         ("grpc.max_metadata_size", settings.max_metadata_bytes),
         ("grpc.absolute_max_metadata_size", settings.max_metadata_bytes),

@@ -11,6 +11,7 @@ import grpc
 
 from roster_user.config import Settings
 from roster_user.lifecycle.health import Probes
+from roster_user.pipeline.admission import Admission
 from roster_user.pipeline.in_flight import InFlight
 from roster_user.store.base import UserStore
 from roster_user.users.feed import ChangeFeed
@@ -40,6 +41,7 @@ class Running:
     feed: ChangeFeed
     probes: Probes
     in_flight: InFlight
+    admission: Admission
     tasks: list[asyncio.Task[None]]
     flushers: list[Callable[[], Awaitable[None]]]
     metrics_address: str = ""  # HOST:PORT bound by the metrics endpoint; empty when off

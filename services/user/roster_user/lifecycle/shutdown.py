@@ -6,10 +6,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 
+from roster_user.lifecycle import hangup
 from roster_user.lifecycle.running import Running
 
 log = logging.getLogger(__name__)
 _MIN_FLUSH_SECONDS = 1.0
+# Long enough for the responses of the last handlers to be written out.
+_FLUSH_SECONDS = 0.05
 
 
 async def drain(running: Running) -> None:
@@ -35,6 +38,17 @@ async def drain(running: Running) -> None:
         extra={"step": 4, "grace_seconds": settings.shutdown_grace_seconds},
     )
     stop_began = asyncio.get_running_loop().time()
+    # grpc's stop() ends every call that has arrived but that the application
+    # has not taken, and every call arriving while it runs, with a bare
+    # CANCELLED (roster_user.lifecycle.hangup). So admission closes first (each
+    # call taken from now on gets UNAVAILABLE), the handlers still running
+    # finish, and the sockets are shut down, so that what is still on its way
+    # ends UNAVAILABLE at the client: it did not run, retry elsewhere.
+    running.admission.close()
+    await _bounded(running.in_flight.wait_idle(), settings.shutdown_grace_seconds, "handlers")
+    await asyncio.sleep(_FLUSH_SECONDS)
+    hung_up = hangup.hang_up(running.port)
+    log.info("shutdown: connections closed", extra={"step": 4, "sockets": hung_up})
     await running.server.stop(settings.shutdown_grace_seconds)
     # grpc.aio's stop() can return before cancelled handlers have unwound
     # (grpc/grpc#37239); their store work must finish before the store closes.

@@ -11,6 +11,7 @@ from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE
 from roster_user.config import Settings
 from roster_user.observability.metrics import Metrics
 from roster_user.observability.tracing import Tracing
+from roster_user.pipeline.admission import Admission
 from roster_user.pipeline.auth import Authentication
 from roster_user.pipeline.boundary import ErrorBoundary
 from roster_user.pipeline.in_flight import InFlight
@@ -34,6 +35,7 @@ def layers(
     metrics: Metrics,
     in_flight: InFlight,
     auth: Authenticator | None = None,
+    admission: Admission | None = None,
 ) -> list[Use]:
     """Outermost first: the metadata limit, the server span, metrics, authentication, the error boundary, limits.
 
@@ -48,6 +50,8 @@ def layers(
     boundary, which reports what they raise. Each layer names the methods it
     wraps: spans skip probes and tooling, auth skips open services, and the
     boundary and limits wrap only UserService; metrics count every method.
+    Admission comes first after metrics: refusing an overloaded or stopping
+    server's calls must cost less than serving them, and must be counted.
     """
     ours = methods_of(USER_SERVICE)
     limits = CallLimits(
@@ -57,6 +61,7 @@ def layers(
     )
     chain = [
         Use(every_method, RpcMetrics(metrics)),
+        *([Use(ours, admission)] if admission is not None else []),
         *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
         Use(ours, ErrorBoundary(in_flight)),
         Use(ours, limits),

@@ -18,6 +18,9 @@ from roster_user.security.principal import SUBJECT
 if TYPE_CHECKING:
     from roster_user.pipeline.calls import Handler
 
+# What RetryInfo suggests to a call refused at the concurrency cap: about a few calls' time.
+_RETRY_SECONDS = 0.1
+
 
 class CallLimits:
     """Bounds unary calls in number and time, and every subject's open streams."""
@@ -45,7 +48,10 @@ class CallLimits:
         self._unary += 1
         try:
             if self._unary > self._max_unary:
-                raise ResourceExhausted("too many concurrent calls; retry with backoff")
+                raise ResourceExhausted(
+                    "too many concurrent calls; retry after the delay in RetryInfo",
+                    retry_delay=_RETRY_SECONDS,
+                )
             remaining = context.time_remaining()
             if self._max_seconds <= 0 or (remaining is not None and remaining <= self._max_seconds):
                 yield Call(request, context)  # no ceiling, or the caller's deadline is stricter

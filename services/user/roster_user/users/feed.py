@@ -18,6 +18,15 @@ _READ_BATCH = 500
 # Quiet spells are counted in ticks of a quarter of the quiet interval, so a
 # quiet marker follows between 1 and 1.25 intervals without changes.
 _TICKS_PER_QUIET = 4
+# While fan-out cannot keep up, half of the watchers behind are cut off at a
+# time, then the feed waits this long to see the effect before cutting more:
+# the furthest behind go first, and those that then catch up stay.
+_SHED_FRACTION = 2
+# Fan-out is not keeping up when at least a quarter of the watchers (and at
+# least two) have been behind for over max_behind_seconds at once.
+_CROWD_SHARE = 4
+_CROWD_MIN = 2
+_SHED_PAUSE_SECONDS = 0.1
 
 
 class Closed:
@@ -48,17 +57,23 @@ class Subscription:
         self._items: collections.deque[Change | Closed | Quiet] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
         self._quiet_ticks = 0
+        # Since when changes have waited for this watcher without a break: how
+        # far behind the fan-out it is, whether it reads slowly or the server
+        # cannot send to everyone as fast as changes come.
+        self.behind_since: float | None = None
 
     def _put(self, item: Change | Closed | Quiet) -> None:
         self._items.append(item)
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    def offer(self, change: Change) -> None:
-        """Queue a change, or mark the watcher too slow instead of growing without bound."""
+    def offer(self, change: Change, now: float) -> None:
+        """Queue a change at loop time `now`, or mark the watcher too slow instead of growing."""
         self._quiet_ticks = 0
         if self.overflowed:
             return
+        if self.behind_since is None:
+            self.behind_since = now
         if len(self._items) >= self._limit:
             self.overflowed = True
             self._put(CLOSED)
@@ -84,8 +99,18 @@ class Subscription:
         """End the subscription."""
         self._put(CLOSED)
 
+    def cut(self) -> None:
+        """End the subscription now as too slow, dropping the changes it has not taken."""
+        self.overflowed = True
+        self._items.clear()
+        self._put(CLOSED)
+
     async def next(self) -> Change | Closed | Quiet:
         """The next change, CLOSED at the end, or QUIET after a quiet spell."""
+        if not self._items:
+            # Back for more with nothing waiting: the watcher has caught up. (A
+            # watcher that took its changes and is still sending them has not.)
+            self.behind_since = None
         while not self._items:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -117,6 +142,12 @@ class ChangeFeed:
     sends one response per round however fast changes come and the fan-out
     leaves the loop time for other calls (1,000 watchers at 100 changes/s).
     A change after a quiet spell goes out at once either way.
+
+    Watchers are the traffic that gives way: when fan-out cannot keep up (a
+    watcher has had changes waiting for over `max_behind_seconds` without a
+    break, or the event loop lags past `max_lag_seconds`), the watchers
+    furthest behind are cut off, told where to resume, so that writes and
+    reads keep their latency. The change is durable; a watcher resumes from it.
     """
 
     def __init__(
@@ -129,6 +160,9 @@ class ChangeFeed:
         buffer: int,
         max_streams: int,
         write_listeners: Sequence[Callable[[], None]] = (),
+        lag: Callable[[], float] = lambda: 0.0,
+        max_lag_seconds: float = 0.0,
+        max_behind_seconds: float = float("inf"),
     ) -> None:
         self._store = store
         self._write_listeners = tuple(write_listeners)
@@ -144,6 +178,11 @@ class ChangeFeed:
         self._position = 0
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._lag = lag
+        self._max_lag = max_lag_seconds
+        self._max_behind = max_behind_seconds
+        self._next_shed = 0.0
+        self.cut_off = 0  # watchers ever cut off for falling behind a lagging loop
 
     @property
     def position(self) -> int:
@@ -222,6 +261,7 @@ class ChangeFeed:
             except DomainError:
                 log.warning("change feed cannot read the store; retrying")
             now = loop.time()
+            self._shed_slowest(now)
             if self._held and now >= next_round:
                 self._hand_over_round()
                 next_round = now + self._round_seconds
@@ -241,19 +281,49 @@ class ChangeFeed:
                 self._position = max(self._position, newest)
                 return 0
         changes = await self._store.changes_after(self._position, _READ_BATCH)
+        now = asyncio.get_running_loop().time()
         for change in changes:
             for subscription in self._at_once:
-                subscription.offer(change)
+                subscription.offer(change, now)
             self._position = change.revision
         if self._in_rounds:
             self._held += changes
         return len(changes)
 
+    def _shed_slowest(self, now: float) -> None:
+        """While fan-out cannot keep up, cut off the watchers with the most changes waiting.
+
+        It cannot keep up when many watchers have had changes waiting for
+        longer than `max_behind_seconds` without a break, or when the event
+        loop lags.
+        Half of those watchers go at a time, the furthest behind first; the
+        rest then get the loop's time back, and the writers with them.
+        """
+        if now < self._next_shed:
+            return
+        lagging = self._max_lag > 0 and self._lag() > self._max_lag
+        since = {s: s.behind_since for s in self._everyone() if not s.overflowed}
+        behind = {s: t for s, t in since.items() if t is not None}
+        too_long = [s for s, t in behind.items() if now - t > self._max_behind]
+        # One slow reader is that reader's business (its buffer bounds it);
+        # many at once mean the server cannot send to everyone.
+        crowded = len(too_long) >= max(_CROWD_MIN, len(since) // _CROWD_SHARE)
+        if not lagging and not crowded:
+            return
+        self._next_shed = now + _SHED_PAUSE_SECONDS
+        furthest = sorted(too_long or behind, key=lambda s: s.queued, reverse=True)
+        cut = furthest[: max(1, len(furthest) // _SHED_FRACTION)]
+        for subscription in cut:
+            subscription.cut()
+        self.cut_off += len(cut)
+        log.info("watchers cut off: fan-out cannot keep up", extra={"watchers": len(cut)})
+
     def _everyone(self) -> Iterator[Subscription]:
         return itertools.chain(self._at_once, self._in_rounds)
 
     def _hand_over_round(self) -> None:
+        now = asyncio.get_running_loop().time()
         for change in self._held:
             for subscription in self._in_rounds:
-                subscription.offer(change)
+                subscription.offer(change, now)
         self._held.clear()

@@ -293,7 +293,10 @@ type ListUsersRequest struct {
 	// filter is an AIP-160 subset: conditions joined by `AND`, each one of
 	// `state = ACTIVE` (or `SUSPENDED`), `email = "a@example.com"` (ignoring
 	// case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-	// otherwise) and `labels.team = "blue"`.
+	// otherwise) and `labels.team = "blue"`. There is no nesting (no
+	// parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+	// at most 64 label conditions (a user has at most 64 labels); past either
+	// limit the call fails with INVALID_ARGUMENT naming the limit.
 	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	// order_by is `create_time` (the default) or `display_name`, optionally
 	// followed by `asc` (the default) or `desc`.

@@ -41,8 +41,10 @@ const (
 // ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
 // violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
 // Any method may also return UNAVAILABLE (store unreachable or server
-// draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-// DEADLINE_EXCEEDED and INTERNAL.
+// draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+// limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+// long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+// never ends CANCELLED.
 type UserServiceClient interface {
 	// GetUser returns one user, soft-deleted or not.
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND.
@@ -52,8 +54,9 @@ type UserServiceClient interface {
 	// NOT_FOUND (any name missing; ResourceInfo names the first).
 	BatchGetUsers(ctx context.Context, in *BatchGetUsersRequest, opts ...grpc.CallOption) (*BatchGetUsersResponse, error)
 	// ListUsers pages through users matching a filter, in a stable order.
-	// Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-	// altered page token, or a token from a different query).
+	// Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+	// limits stated on `filter`, bad order_by, altered page token, or a token
+	// from a different query).
 	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
 	// CreateUser creates a user. Retrying with the same request_id returns the
 	// first response and creates nothing.
@@ -218,8 +221,10 @@ type UserService_WatchUsersClient = grpc.ServerStreamingClient[WatchUsersRespons
 // ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
 // violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
 // Any method may also return UNAVAILABLE (store unreachable or server
-// draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-// DEADLINE_EXCEEDED and INTERNAL.
+// draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+// limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+// long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+// never ends CANCELLED.
 type UserServiceServer interface {
 	// GetUser returns one user, soft-deleted or not.
 	// Errors: INVALID_ARGUMENT (malformed name), NOT_FOUND.
@@ -229,8 +234,9 @@ type UserServiceServer interface {
 	// NOT_FOUND (any name missing; ResourceInfo names the first).
 	BatchGetUsers(context.Context, *BatchGetUsersRequest) (*BatchGetUsersResponse, error)
 	// ListUsers pages through users matching a filter, in a stable order.
-	// Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-	// altered page token, or a token from a different query).
+	// Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+	// limits stated on `filter`, bad order_by, altered page token, or a token
+	// from a different query).
 	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
 	// CreateUser creates a user. Retrying with the same request_id returns the
 	// first response and creates nothing.

@@ -128,7 +128,10 @@ export type ListUsersRequest = Message<"roster.user.v1.ListUsersRequest"> & {
    * filter is an AIP-160 subset: conditions joined by `AND`, each one of
    * `state = ACTIVE` (or `SUSPENDED`), `email = "a@example.com"` (ignoring
    * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-   * otherwise) and `labels.team = "blue"`.
+   * otherwise) and `labels.team = "blue"`. There is no nesting (no
+   * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+   * at most 64 label conditions (a user has at most 64 labels); past either
+   * limit the call fails with INVALID_ARGUMENT naming the limit.
    *
    * @generated from field: string filter = 3;
    */
@@ -634,8 +637,10 @@ export const WatchUsersResponse_EventTypeSchema: GenEnum<WatchUsersResponse_Even
  * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
  * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
  * Any method may also return UNAVAILABLE (store unreachable or server
- * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
- * DEADLINE_EXCEEDED and INTERNAL.
+ * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+ * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+ * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+ * never ends CANCELLED.
  *
  * @generated from service roster.user.v1.UserService
  */
@@ -665,8 +670,9 @@ export const UserService: GenService<{
   },
   /**
    * ListUsers pages through users matching a filter, in a stable order.
-   * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-   * altered page token, or a token from a different query).
+   * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+   * limits stated on `filter`, bad order_by, altered page token, or a token
+   * from a different query).
    *
    * @generated from rpc roster.user.v1.UserService.ListUsers
    */

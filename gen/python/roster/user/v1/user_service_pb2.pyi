@@ -139,7 +139,10 @@ class ListUsersRequest(_message.Message):
     """filter is an AIP-160 subset: conditions joined by `AND`, each one of
     `state = ACTIVE` (or `SUSPENDED`), `email = "a@example.com"` (ignoring
     case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-    otherwise) and `labels.team = "blue"`.
+    otherwise) and `labels.team = "blue"`. There is no nesting (no
+    parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+    at most 64 label conditions (a user has at most 64 labels); past either
+    limit the call fails with INVALID_ARGUMENT naming the limit.
     """
     order_by: _builtins.str
     """order_by is `create_time` (the default) or `display_name`, optionally

@@ -33,8 +33,10 @@ class UserServiceStub:
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     def __init__(self, channel):
@@ -98,8 +100,10 @@ class UserServiceServicer:
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     def GetUser(self, request, context):
@@ -121,8 +125,9 @@ class UserServiceServicer:
 
     def ListUsers(self, request, context):
         """ListUsers pages through users matching a filter, in a stable order.
-        Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-        altered page token, or a token from a different query).
+        Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+        limits stated on `filter`, bad order_by, altered page token, or a token
+        from a different query).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -265,8 +270,10 @@ class UserService:
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     @staticmethod

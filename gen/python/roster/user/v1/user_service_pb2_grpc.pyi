@@ -34,8 +34,10 @@ class UserServiceStub:
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     @_typing.overload
@@ -53,8 +55,9 @@ class UserServiceStub:
     """
     ListUsers: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.ListUsersRequest, _user_service_pb2.ListUsersResponse]
     """ListUsers pages through users matching a filter, in a stable order.
-    Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-    altered page token, or a token from a different query).
+    Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+    limits stated on `filter`, bad order_by, altered page token, or a token
+    from a different query).
     """
     CreateUser: _grpc.UnaryUnaryMultiCallable[_user_service_pb2.CreateUserRequest, _user_service_pb2.CreateUserResponse]
     """CreateUser creates a user. Retrying with the same request_id returns the
@@ -115,8 +118,10 @@ class UserServiceAsyncStub(UserServiceStub):
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -131,8 +136,9 @@ class UserServiceAsyncStub(UserServiceStub):
     """
     ListUsers: _aio.UnaryUnaryMultiCallable[_user_service_pb2.ListUsersRequest, _user_service_pb2.ListUsersResponse]  # type: ignore[assignment]
     """ListUsers pages through users matching a filter, in a stable order.
-    Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-    altered page token, or a token from a different query).
+    Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+    limits stated on `filter`, bad order_by, altered page token, or a token
+    from a different query).
     """
     CreateUser: _aio.UnaryUnaryMultiCallable[_user_service_pb2.CreateUserRequest, _user_service_pb2.CreateUserResponse]  # type: ignore[assignment]
     """CreateUser creates a user. Retrying with the same request_id returns the
@@ -192,8 +198,10 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
     ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
     violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
     Any method may also return UNAVAILABLE (store unreachable or server
-    draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-    DEADLINE_EXCEEDED and INTERNAL.
+    draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+    limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+    long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+    never ends CANCELLED.
     """
 
     @_abc_1.abstractmethod
@@ -224,8 +232,9 @@ class UserServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_user_service_pb2.ListUsersResponse, _abc.Awaitable[_user_service_pb2.ListUsersResponse]]:
         """ListUsers pages through users matching a filter, in a stable order.
-        Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-        altered page token, or a token from a different query).
+        Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+        limits stated on `filter`, bad order_by, altered page token, or a token
+        from a different query).
         """
 
     @_abc_1.abstractmethod

@@ -14,7 +14,9 @@ import psycopg
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from roster_user.domain.errors import Unavailable, store_unavailable
+from roster_user.domain.errors import Unavailable, store_unavailable, too_complex_for_store
+from roster_user.store.failures import Meaning, StoreFault
+from roster_user.store.postgres import failures
 
 log = logging.getLogger(__name__)
 Conn = psycopg.AsyncConnection[DictRow]
@@ -113,7 +115,9 @@ class ConnectionSource:
                 wait = self._options.connect_timeout_s if self._reachable else _OUTAGE_WAIT_SECONDS
                 async with self._pool.connection(timeout=wait) as conn:
                     yield conn
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        except psycopg.Error as exc:
+            # Every database error is sorted (store/postgres/failures.py): only a
+            # down, busy or overloaded database may become UNAVAILABLE.
             raise self._failed(exc) from exc
         self._reachable = True
 
@@ -146,10 +150,20 @@ class ConnectionSource:
             self._reachable = False
             raise
 
-    def _failed(self, exc: psycopg.Error, *, lost: bool = False) -> Unavailable:
+    def _failed(self, exc: psycopg.Error, *, lost: bool = False) -> Exception:
+        """What to raise for `exc`: only a down, busy or overloaded database is UNAVAILABLE."""
+        sqlstate = exc.sqlstate or ""
+        meaning = failures.meaning(exc)
+        if meaning is not Meaning.UNAVAILABLE and not lost:
+            log.warning(
+                "postgres store error",
+                extra={"error": type(exc).__name__, "sqlstate": sqlstate, "meaning": meaning.value},
+            )
+            if meaning is Meaning.TOO_COMPLEX:
+                return too_complex_for_store()
+            return StoreFault(f"postgres {type(exc).__name__} {sqlstate}")
         # Only lost or refused connections mean the database is down: a pool
         # busy with load or a statement timeout says nothing about reachability.
-        sqlstate = exc.sqlstate or ""
         lost = (
             lost
             or isinstance(exc, psycopg.InterfaceError)

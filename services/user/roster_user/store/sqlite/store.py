@@ -12,7 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
-from roster_user.domain.errors import Unavailable, schema_not_current, store_unavailable
+from roster_user.domain.errors import (
+    Unavailable,
+    schema_not_current,
+    store_unavailable,
+    too_complex_for_store,
+)
 from roster_user.domain.model import Change, User
 from roster_user.domain.query import Cursor, UserQuery
 from roster_user.store.base import IdempotencyKey, Mutation, PurgeCheck
@@ -23,7 +28,8 @@ from roster_user.store.codec import (
     to_micros,
     user_from_row,
 )
-from roster_user.store.sqlite import erasure, files
+from roster_user.store.failures import Meaning, StoreFault
+from roster_user.store.sqlite import erasure, failures, files
 from roster_user.store.sqlite import queries as q
 from roster_user.store.sqlite import schema as schema
 from roster_user.store.sqlite import writes as writes
@@ -62,7 +68,7 @@ class SqliteStore:
         try:
             return await loop.run_in_executor(self._readers, self._on_thread, fn)
         except sqlite3.Error as exc:
-            raise _unavailable(exc) from exc
+            raise _failure(exc) from exc
 
     async def _lookup(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run an indexed lookup on the event loop thread, or on a reader if it would wait.
@@ -106,7 +112,7 @@ class SqliteStore:
         except sqlite3.Error as exc:
             _roll_back(conn)
             self._connections.forget_writer()
-            raise _unavailable(exc) from exc
+            raise _failure(exc) from exc
         return results
 
     # ---- lifecycle -------------------------------------------------------
@@ -262,3 +268,17 @@ def _roll_back(conn: sqlite3.Connection) -> None:
 def _unavailable(exc: BaseException) -> Unavailable:
     log.warning("sqlite store error", extra={"error": type(exc).__name__, "detail": str(exc)})
     return store_unavailable()
+
+
+def _failure(exc: sqlite3.Error) -> Exception:
+    """What to raise for `exc`: only a busy or unreachable store is UNAVAILABLE."""
+    meaning = failures.meaning(exc)
+    if meaning is Meaning.UNAVAILABLE:
+        return _unavailable(exc)
+    log.warning(
+        "sqlite store error",
+        extra={"error": type(exc).__name__, "detail": str(exc), "meaning": meaning.value},
+    )
+    if meaning is Meaning.TOO_COMPLEX:
+        return too_complex_for_store()
+    return StoreFault(f"sqlite {type(exc).__name__}: {exc}")

@@ -128,7 +128,10 @@ private static final long serialVersionUID = 0L;
    * filter is an AIP-160 subset: conditions joined by `AND`, each one of
    * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
    * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-   * otherwise) and `labels.team = "blue"`.
+   * otherwise) and `labels.team = "blue"`. There is no nesting (no
+   * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+   * at most 64 label conditions (a user has at most 64 labels); past either
+   * limit the call fails with INVALID_ARGUMENT naming the limit.
    * </pre>
    *
    * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -152,7 +155,10 @@ private static final long serialVersionUID = 0L;
    * filter is an AIP-160 subset: conditions joined by `AND`, each one of
    * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
    * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-   * otherwise) and `labels.team = "blue"`.
+   * otherwise) and `labels.team = "blue"`. There is no nesting (no
+   * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+   * at most 64 label conditions (a user has at most 64 labels); past either
+   * limit the call fails with INVALID_ARGUMENT naming the limit.
    * </pre>
    *
    * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -782,7 +788,10 @@ private static final long serialVersionUID = 0L;
      * filter is an AIP-160 subset: conditions joined by `AND`, each one of
      * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
      * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-     * otherwise) and `labels.team = "blue"`.
+     * otherwise) and `labels.team = "blue"`. There is no nesting (no
+     * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+     * at most 64 label conditions (a user has at most 64 labels); past either
+     * limit the call fails with INVALID_ARGUMENT naming the limit.
      * </pre>
      *
      * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -805,7 +814,10 @@ private static final long serialVersionUID = 0L;
      * filter is an AIP-160 subset: conditions joined by `AND`, each one of
      * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
      * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-     * otherwise) and `labels.team = "blue"`.
+     * otherwise) and `labels.team = "blue"`. There is no nesting (no
+     * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+     * at most 64 label conditions (a user has at most 64 labels); past either
+     * limit the call fails with INVALID_ARGUMENT naming the limit.
      * </pre>
      *
      * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -829,7 +841,10 @@ private static final long serialVersionUID = 0L;
      * filter is an AIP-160 subset: conditions joined by `AND`, each one of
      * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
      * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-     * otherwise) and `labels.team = "blue"`.
+     * otherwise) and `labels.team = "blue"`. There is no nesting (no
+     * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+     * at most 64 label conditions (a user has at most 64 labels); past either
+     * limit the call fails with INVALID_ARGUMENT naming the limit.
      * </pre>
      *
      * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -849,7 +864,10 @@ private static final long serialVersionUID = 0L;
      * filter is an AIP-160 subset: conditions joined by `AND`, each one of
      * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
      * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-     * otherwise) and `labels.team = "blue"`.
+     * otherwise) and `labels.team = "blue"`. There is no nesting (no
+     * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+     * at most 64 label conditions (a user has at most 64 labels); past either
+     * limit the call fails with INVALID_ARGUMENT naming the limit.
      * </pre>
      *
      * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>
@@ -866,7 +884,10 @@ private static final long serialVersionUID = 0L;
      * filter is an AIP-160 subset: conditions joined by `AND`, each one of
      * `state = ACTIVE` (or `SUSPENDED`), `email = "a&#64;example.com"` (ignoring
      * case), `display_name = "Ann*"` (prefix when it ends in `*`, exact
-     * otherwise) and `labels.team = "blue"`.
+     * otherwise) and `labels.team = "blue"`. There is no nesting (no
+     * parentheses, `OR` or `NOT`). A filter has at most 16384 characters and
+     * at most 64 label conditions (a user has at most 64 labels); past either
+     * limit the call fails with INVALID_ARGUMENT naming the limit.
      * </pre>
      *
      * <code>string filter = 3 [json_name = "filter", (.google.api.field_behavior) = OPTIONAL];</code>

@@ -10,8 +10,10 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
  * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
  * Any method may also return UNAVAILABLE (store unreachable or server
- * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
- * DEADLINE_EXCEEDED and INTERNAL.
+ * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+ * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+ * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+ * never ends CANCELLED.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -368,8 +370,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public interface AsyncService {
@@ -400,8 +404,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     default void listUsers(dev.roster.user.v1.ListUsersRequest request,
@@ -510,8 +515,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static abstract class UserServiceImplBase
@@ -531,8 +538,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceStub
@@ -576,8 +585,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public void listUsers(dev.roster.user.v1.ListUsersRequest request,
@@ -693,8 +703,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceBlockingV2Stub
@@ -736,8 +748,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public dev.roster.user.v1.ListUsersResponse listUsers(dev.roster.user.v1.ListUsersRequest request) throws io.grpc.StatusException {
@@ -848,8 +861,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceBlockingStub
@@ -891,8 +906,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public dev.roster.user.v1.ListUsersResponse listUsers(dev.roster.user.v1.ListUsersRequest request) {
@@ -1002,8 +1018,10 @@ public final class UserServiceGrpc {
    * ErrorReason); INVALID_ARGUMENT adds `google.rpc.BadRequest` field
    * violations and NOT_FOUND / ALREADY_EXISTS add `google.rpc.ResourceInfo`.
    * Any method may also return UNAVAILABLE (store unreachable or server
-   * draining; safe to retry), RESOURCE_EXHAUSTED (server limits),
-   * DEADLINE_EXCEEDED and INTERNAL.
+   * draining; the call did not run, safe to retry), RESOURCE_EXHAUSTED (server
+   * limits; when the server is overloaded a `google.rpc.RetryInfo` says how
+   * long to wait), DEADLINE_EXCEEDED and INTERNAL. A call the server refuses
+   * never ends CANCELLED.
    * </pre>
    */
   public static final class UserServiceFutureStub
@@ -1047,8 +1065,9 @@ public final class UserServiceGrpc {
     /**
      * <pre>
      * ListUsers pages through users matching a filter, in a stable order.
-     * Errors: INVALID_ARGUMENT (negative page_size, bad filter, bad order_by,
-     * altered page token, or a token from a different query).
+     * Errors: INVALID_ARGUMENT (negative page_size, bad filter or one past the
+     * limits stated on `filter`, bad order_by, altered page token, or a token
+     * from a different query).
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.roster.user.v1.ListUsersResponse> listUsers(
