@@ -13,14 +13,16 @@ import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 
 from roster.user.v1 import user_service_pb2_grpc
+from roster.user.v2 import user_service_pb2_grpc as user_service_v2_pb2_grpc
 from roster_user.api import reflection
 from roster_user.api.servicer import UserServicer
+from roster_user.api.v2.servicer import UserServicerV2
 from roster_user.config import Settings
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
 from roster_user.lifecycle import shutdown, signals
 from roster_user.lifecycle.connections import server_options
-from roster_user.lifecycle.health import SERVICE, HealthServicer, Probes
+from roster_user.lifecycle.health import SERVICE, SERVICE_V2, HealthServicer, Probes
 from roster_user.lifecycle.running import PeerFeeds, Running
 from roster_user.observability.metrics import Metrics, serve_metrics
 from roster_user.observability.tracing import Tracing, TracingConfig, current_tracer
@@ -38,6 +40,7 @@ from roster_user.pipeline.layer import (
 )
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metrics import RpcMetrics
+from roster_user.pipeline.versions import ContractVersions
 from roster_user.security import tls
 from roster_user.security.authenticator import Authenticator, authenticator
 from roster_user.security.scopes import is_open
@@ -191,14 +194,16 @@ def _add_services(
 ) -> HealthServicer:
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
-    servicer = UserServicer(
-        directory, feed, erasure, purge_after=retention.purge_after(settings.purge_after_seconds)
-    )
+    purge_after = retention.purge_after(settings.purge_after_seconds)
+    servicer = UserServicer(directory, feed, erasure, purge_after=purge_after)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
+    # v2 is a second adapter over the same use cases and store (AIP-185).
+    servicer_v2 = UserServicerV2(directory, feed, erasure, purge_after=purge_after)
+    user_service_v2_pb2_grpc.add_UserServiceServicer_to_server(servicer_v2, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
-        reflection.enable(registry, (SERVICE, health.SERVICE_NAME))
+        reflection.enable(registry, (SERVICE, SERVICE_V2, health.SERVICE_NAME))
     auth = security.auth
     refuse_unknown = Authentication(auth).refuse_unknown if auth is not None else None
     pipeline.install(
@@ -241,7 +246,7 @@ def layers(
     wraps: spans skip probes and tooling, auth skips open services, and the
     boundary and limits wrap only UserService; metrics count every method.
     """
-    ours = methods_of(SERVICE)
+    ours = methods_of(SERVICE, SERVICE_V2)
     limits = CallLimits(
         max_concurrent_unary=settings.max_concurrent_rpcs,
         max_call_seconds=settings.max_call_seconds,
@@ -249,6 +254,7 @@ def layers(
     )
     chain = [
         Use(every_method, RpcMetrics(metrics)),
+        Use(ours, ContractVersions(metrics.contract_calls)),
         *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
         Use(ours, ErrorBoundary(in_flight)),
         Use(ours, limits),

@@ -9,6 +9,7 @@ from typing import Any
 from grpc_health.v1 import health, health_pb2
 
 from roster.user.v1 import user_service_pb2
+from roster.user.v2 import user_service_pb2 as user_service_v2_pb2
 from roster_user.domain.errors import DomainError
 from roster_user.store.base import UserStore
 
@@ -16,7 +17,9 @@ log = logging.getLogger(__name__)
 
 LIVENESS = "liveness"
 SERVICE = user_service_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
-READINESS = ("", SERVICE)
+SERVICE_V2 = user_service_v2_pb2.DESCRIPTOR.services_by_name["UserService"].full_name
+# Both contract versions serve from the same store, so they are ready together.
+READINESS = ("", SERVICE, SERVICE_V2)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 

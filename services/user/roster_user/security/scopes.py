@@ -6,7 +6,7 @@ from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection as reflection_v1alpha
 
 from roster_user.api.reflection import V1_SERVICE
-from roster_user.lifecycle.health import SERVICE
+from roster_user.lifecycle.health import SERVICE, SERVICE_V2
 
 READ = "users.read"
 WRITE = "users.write"
@@ -30,7 +30,13 @@ _BY_NAME = {
     "UndeleteUser": WRITE,
     "PurgeUser": WRITE,  # with force, ADMIN as well (checked by the servicer)
 }
-REQUIRED_SCOPES = {f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()}
+# roster.user.v2 has the same methods and, besides, batch creation and the
+# state transitions, which write.
+_BY_NAME_V2 = {**_BY_NAME, "BatchCreateUsers": WRITE, "SuspendUser": WRITE, "ActivateUser": WRITE}
+REQUIRED_SCOPES = {
+    **{f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()},
+    **{f"/{SERVICE_V2}/{name}": scope for name, scope in _BY_NAME_V2.items()},
+}
 
 
 def is_open(method: str) -> bool:
