@@ -153,8 +153,8 @@ def check_transition(current: User, to: State) -> None:
     """Refuse a transition to `to` unless the user is in the state it starts from."""
     if current.state is not _TRANSITION_FROM[to]:
         raise FailedPrecondition(
-            f"{current.name} is {current.state.name.lower()}; "
-            f"only a {_TRANSITION_FROM[to].name.lower()} user can become {to.name.lower()}",
+            f"{current.name} is {current.state.name.lower()}, "
+            f"not {_TRANSITION_FROM[to].name.lower()}",
             reason=Reason.STATE_TRANSITION_NOT_ALLOWED,
         )
 
