@@ -22,6 +22,7 @@ class Workload:
     data: dict[str, Any]
     concurrency: int
     connections: int
+    service: str = SERVICE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +59,7 @@ def ghz_command(ghz: Path, protoset: Path, address: str, work: Workload, shape: 
         "--protoset",
         str(protoset),
         "--call",
-        f"{SERVICE}/{work.method}",
+        f"{work.service}/{work.method}",
         "--data",
         json.dumps(work.data),
         "--concurrency",

@@ -74,6 +74,14 @@ def ratio(summary: Summary, workload: str, key: str, top: str, bottom: str) -> f
     return a[key] / b[key]
 
 
+def version_ratio(summary: Summary, server: str = "roster-1w") -> float | None:
+    """CPU per GetUser through roster.user.v2 over through v1, on one server in one run."""
+    v2, v1 = _row(summary, "GetUser (v2)", server), _row(summary, "GetUser", server)
+    if v2 is None or v1 is None or not v1["cpu_us"]:
+        return None
+    return v2["cpu_us"] / v1["cpu_us"]
+
+
 TARGETS = [
     ("GetUser", "rps", "roster-1w", "baseline-echo", ">= 0.80"),
     ("GetUser", "cpu_us", "roster-1w", "baseline-echo", "<= 1.25"),
@@ -142,6 +150,10 @@ def markdown(summary: Summary) -> str:
     for workload, key, top, bottom, target in TARGETS:
         value = ratio(summary, workload, key, top, bottom)
         lines.append(f"| {workload} | {key} | {top} / {bottom} | {_fmt(value)} | {target} |")
+    value = version_ratio(summary)
+    lines.append(
+        f"| GetUser (v2) / GetUser | cpu_us | roster-1w | {_fmt(value)} | <= 1.0 (same run) |"
+    )
     lines += ["", "## WatchUsers fan-out", ""]
     lines += [
         "| Server | changes/s | changes per response | watchers | writes (failed) | write p99 ms "

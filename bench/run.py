@@ -37,7 +37,7 @@ def start(spec: plan.ServerSpec, out: Path) -> Server:
 
 def workloads(scale: plan.Scale) -> list[list[load.Workload]]:
     """Each entry is run as one measurement; the mix is two ghz processes at once."""
-    single = [[plan.scaled(w, scale)] for w in (plan.GET, plan.LIST, plan.CREATE)]
+    single = [[plan.scaled(w, scale)] for w in (plan.GET, plan.GET_V2, plan.LIST, plan.CREATE)]
     return [*single, [plan.scaled(w, scale) for w in plan.MIX]]
 
 

@@ -17,7 +17,7 @@ $(BENCH_WATCHER): bench/watch/main.go bench/watch/go.mod bench/watch/go.sum
 	cd bench/watch && go build -o watch .
 
 # A FileDescriptorSet with every import, so ghz needs no reflection.
-$(BENCH_PROTOSET): $(wildcard proto/roster/user/v1/*.proto) | protos
+$(BENCH_PROTOSET): $(wildcard proto/roster/user/*/*.proto) | protos
 	mkdir -p $(dir $@)
 	$(BUF) build -o $@
 

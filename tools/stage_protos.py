@@ -6,8 +6,15 @@ from pathlib import Path
 
 import google.api
 
-# Only what proto/ imports; buf supplies google/protobuf itself.
-IMPORTS = ("google/api/field_behavior.proto", "google/api/resource.proto")
+# Only what proto/ imports (annotations.proto imports http.proto); buf supplies
+# google/protobuf itself.
+IMPORTS = (
+    "google/api/annotations.proto",
+    "google/api/field_behavior.proto",
+    "google/api/field_info.proto",
+    "google/api/http.proto",
+    "google/api/resource.proto",
+)
 
 
 def main(destination: str) -> None:

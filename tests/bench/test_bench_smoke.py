@@ -16,6 +16,8 @@ EXPECTED = {
     ("GetUser", "baseline-naive"),
     ("GetUser", "roster-1w"),
     ("GetUser", "roster-2w"),
+    ("GetUser (v2)", "roster-1w"),
+    ("GetUser (v2)", "roster-2w"),
     ("ListUsers (100, filter)", "roster-1w"),
     ("ListUsers (100, filter)", "roster-2w"),
     ("CreateUser (durable)", "baseline-naive"),

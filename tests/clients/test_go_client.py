@@ -28,3 +28,4 @@ def test_the_go_client_test_suite_passes_including_the_wire_fixtures() -> None:
     assert result.returncode == 0, f"go test failed:\n{output}"
     # The check skips itself without a manifest; here the fixtures are committed, so it must run.
     assert "--- PASS: TestEveryWireFixtureDecodesAndReencodesIdentically" in result.stdout, output
+    assert "--- PASS: TestEveryV2WireFixtureDecodesAndReencodesIdentically" in result.stdout, output

@@ -17,7 +17,7 @@ from roster_user.server import build_server
 from tests.conftest import with_settings
 from tests.support.health_probe import NOT_SERVING, SERVING, status, wait_for_status
 
-READINESS = ("", "roster.user.v1.UserService")
+READINESS = ("", "roster.user.v1.UserService", "roster.user.v2.UserService")
 
 
 async def test_readiness_and_liveness_are_serving_once_started(server: Running) -> None:

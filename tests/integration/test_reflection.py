@@ -33,7 +33,11 @@ async def grpcurl(*args: str) -> tuple[int, str, str]:
 async def test_grpcurl_lists_every_service(server: Running) -> None:
     code, out, err = await grpcurl(server.address, "list")
     assert code == 0, err
-    assert {"roster.user.v1.UserService", "grpc.health.v1.Health"} <= set(out.split())
+    assert {
+        "roster.user.v1.UserService",
+        "roster.user.v2.UserService",
+        "grpc.health.v1.Health",
+    } <= set(out.split())
 
 
 async def test_grpcurl_describes_the_contract_with_its_comments(server: Running) -> None:
@@ -73,6 +77,24 @@ async def test_grpcurl_invokes_rpcs_with_json_and_shows_error_details(server: Ru
     assert code != 0
     assert "NotFound" in err
     assert "ERROR_REASON_USER_NOT_FOUND" in err
+
+
+async def test_grpcurl_drives_v2_from_reflection_alone(server: Running) -> None:
+    code, out, err = await grpcurl(server.address, "describe", "roster.user.v2.UserService")
+    assert code == 0, err
+    assert "rpc SuspendUser" in out and "rpc BatchCreateUsers" in out
+    v2 = "roster.user.v2.UserService"
+    body = json.dumps({"user": {"email": "v2@example.com"}, "userId": "v2"})
+    code, out, err = await grpcurl("-d", body, server.address, f"{v2}/CreateUser")
+    assert code == 0, err
+    assert json.loads(out)["name"] == "users/v2"
+    body = json.dumps({"name": "users/v2", "reason": "by grpcurl"})
+    code, out, err = await grpcurl("-d", body, server.address, f"{v2}/SuspendUser")
+    assert code == 0, err
+    assert (json.loads(out)["state"], json.loads(out)["stateReason"]) == (
+        "STATE_SUSPENDED",
+        "by grpcurl",
+    )
 
 
 async def test_grpcurl_watches_until_its_time_limit(server: Running) -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
+from roster.user.v2 import user_service_pb2 as pb_v2
 from roster_client.errors import from_rpc_error
-from roster_user.lifecycle.health import SERVICE
+from roster_user.lifecycle.health import SERVICE, SERVICE_V2
 from roster_user.lifecycle.running import Running
 from roster_user.security.scopes import REQUIRED_SCOPES
 
@@ -56,7 +57,21 @@ SCOPES = {"no scope": "", "read": "users.read", "write": "users.write"}
 def test_the_call_table_covers_every_method_of_the_contract() -> None:
     service = pb.DESCRIPTOR.services_by_name["UserService"]
     assert set(CALLS) == {method.name for method in service.methods}
-    assert set(REQUIRED_SCOPES) == {f"/{SERVICE}/{method.name}" for method in service.methods}
+    v1 = {method for method in REQUIRED_SCOPES if method.startswith(f"/{SERVICE}/")}
+    assert v1 == {f"/{SERVICE}/{method.name}" for method in service.methods}
+
+
+def test_every_v2_method_needs_a_scope_and_every_new_v2_method_writes() -> None:
+    service = pb_v2.DESCRIPTOR.services_by_name["UserService"]
+    scopes = {
+        method.name: REQUIRED_SCOPES.get(f"/{SERVICE_V2}/{method.name}")
+        for method in service.methods
+    }
+    assert None not in scopes.values()
+    new = {"BatchCreateUsers", "SuspendUser", "ActivateUser", "PurgeUser"}
+    assert {name for name, scope in scopes.items() if name in new} == new
+    assert {scopes[name] for name in new} == {"users.write"}
+    assert {name for name, scope in scopes.items() if scope == "users.read"} == READS
 
 
 async def _code(call: Awaitable[Any], errors: Errors) -> grpc.StatusCode:

@@ -8,7 +8,7 @@ import unicodedata
 
 from roster_user.domain.model import State, UserFields
 from roster_user.domain.rules import _has_control
-from roster_user.users.directory import _digest
+from roster_user.users.creation import digest
 
 
 def test_the_control_character_check_matches_the_unicode_categories_for_every_code_point() -> None:
@@ -25,4 +25,4 @@ def test_request_digests_are_unchanged_from_those_already_stored() -> None:
     stored = repr(
         ("user-1", dataclasses.astuple(fields)[:3], sorted(fields.labels.items()), "ext-1")
     )
-    assert _digest("user-1", fields) == hashlib.sha256(stored.encode()).hexdigest()
+    assert digest("user-1", fields) == hashlib.sha256(stored.encode()).hexdigest()

@@ -17,9 +17,11 @@ import grpc
 from grpc_health.v1 import health_pb2_grpc
 
 from roster.user.v1 import user_service_pb2_grpc
+from roster.user.v2 import user_service_pb2_grpc as user_service_v2_pb2_grpc
 from roster_user.api import reflection
-from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE
+from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE, USER_SERVICE_V2
 from roster_user.api.servicer import UserServicer
+from roster_user.api.v2.servicer import UserServicerV2
 from roster_user.config import Settings, SettingsError
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
@@ -225,14 +227,16 @@ def _add_services(
 ) -> HealthServicer:
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
-    servicer = UserServicer(
-        directory, feed, erasure, purge_after=retention.purge_after(settings.purge_after_seconds)
-    )
+    purge_after = retention.purge_after(settings.purge_after_seconds)
+    servicer = UserServicer(directory, feed, erasure, purge_after=purge_after)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
+    # v2 is a second adapter over the same use cases and store (AIP-185).
+    servicer_v2 = UserServicerV2(directory, feed, erasure, purge_after=purge_after)
+    user_service_v2_pb2_grpc.add_UserServiceServicer_to_server(servicer_v2, registry)  # type: ignore[arg-type]
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
-        reflection.enable(registry, (USER_SERVICE, HEALTH_SERVICE))
+        reflection.enable(registry, (USER_SERVICE, USER_SERVICE_V2, HEALTH_SERVICE))
     auth = security.auth
     pipeline.install(
         server,

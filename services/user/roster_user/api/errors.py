@@ -8,6 +8,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from roster.user.v1 import error_reason_pb2
+from roster.user.v2 import error_reason_pb2 as error_reason_v2_pb2
 from roster_user.domain.errors import (
     AlreadyExists,
     DomainError,
@@ -90,6 +91,8 @@ def _status(code: grpc.StatusCode, message: str, details: list[any_pb2.Any]) -> 
 
 
 def undeclared_reasons() -> set[str]:
-    """Domain reasons missing from the contract's ErrorReason enum (must be empty)."""
-    declared = set(error_reason_pb2.ErrorReason.keys())
+    """Domain reasons missing from both contracts' ErrorReason enums (must be empty)."""
+    declared = set(error_reason_pb2.ErrorReason.keys()) | set(
+        error_reason_v2_pb2.ErrorReason.keys()
+    )
     return {reason.value for reason in Reason} - declared

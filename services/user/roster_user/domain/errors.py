@@ -7,7 +7,7 @@ import enum
 
 
 class Reason(enum.StrEnum):
-    """Why a call failed; each name matches a roster.user.v1.ErrorReason value."""
+    """Why a call failed; each matches an ErrorReason value of roster.user.v1 or v2."""
 
     INVALID_ARGUMENT = "ERROR_REASON_INVALID_ARGUMENT"
     UNDECODABLE_REQUEST = "ERROR_REASON_UNDECODABLE_REQUEST"
@@ -30,6 +30,8 @@ class Reason(enum.StrEnum):
     DEADLINE_EXCEEDED = "ERROR_REASON_DEADLINE_EXCEEDED"
     USER_NOT_DELETED = "ERROR_REASON_USER_NOT_DELETED"
     REQUEST_ID_PURGED = "ERROR_REASON_REQUEST_ID_PURGED"
+    # Declared by roster.user.v2 only: only its state transition methods raise it.
+    STATE_TRANSITION_NOT_ALLOWED = "ERROR_REASON_STATE_TRANSITION_NOT_ALLOWED"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

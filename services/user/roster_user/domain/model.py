@@ -45,6 +45,9 @@ class User:
     update_time: datetime
     delete_time: datetime | None
     version: int
+    # Why the user is in its state: the reason of the last SuspendUser or
+    # ActivateUser; a state set any other way clears it.
+    state_reason: str = ""
 
     @property
     def name(self) -> str:
@@ -87,6 +90,9 @@ def without_personal_data(user: User) -> User:
     """The user with every personal field cleared: all a purged user's change events keep.
 
     The name and uid stay so that watchers can match the events to the user;
-    state, times and version are about the record, not the person.
+    state, times and version are about the record, not the person. A state
+    reason may describe the person, so it goes too.
     """
-    return dataclasses.replace(user, email="", display_name="", labels={}, external_id="")
+    return dataclasses.replace(
+        user, email="", display_name="", labels={}, external_id="", state_reason=""
+    )

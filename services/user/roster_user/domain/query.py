@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from roster_user.domain.errors import InvalidArgument, Reason
+from roster_user.domain.filter import Expr
 from roster_user.domain.model import State
 from roster_user.domain.rules import LABEL_KEY, LABELS_MAX, email_key
 
@@ -41,9 +42,12 @@ class UserFilter:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class UserQuery:
-    """Everything that selects and orders users; a page token is bound to it."""
+    """Everything that selects and orders users; a page token is bound to it.
 
-    filter: UserFilter
+    `filter` is v1's conjunction of equalities or v2's expression tree.
+    """
+
+    filter: UserFilter | Expr
     sort_key: SortKey
     descending: bool
     show_deleted: bool

@@ -6,8 +6,8 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from roster_user.domain.errors import FieldViolation, InvalidArgument
-from roster_user.domain.model import NAME_PREFIX, State, UserFields
+from roster_user.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, Reason
+from roster_user.domain.model import NAME_PREFIX, State, User, UserFields
 
 USER_ID = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 LABEL_KEY = re.compile(r"[a-z][a-z0-9_-]{0,62}")
@@ -19,6 +19,7 @@ DISPLAY_NAME_MAX = 200
 EXTERNAL_ID_MAX = 128
 LABELS_MAX = 64
 LABEL_VALUE_MAX = 63
+STATE_REASON_MAX = 200
 
 
 def email_key(email: str) -> str:
@@ -131,6 +132,31 @@ def check_external_id(external_id: str, field: str) -> list[FieldViolation]:
             )
         ]
     return []
+
+
+def check_state_reason(reason: str, field: str) -> list[FieldViolation]:
+    """Violations for a state transition's reason: bounded length, no control characters."""
+    if len(reason) > STATE_REASON_MAX or _has_control(reason):
+        return [
+            FieldViolation(
+                field, f"must be at most {STATE_REASON_MAX} characters without control characters"
+            )
+        ]
+    return []
+
+
+# The one state a user must be in for each transition method to apply.
+_TRANSITION_FROM = {State.SUSPENDED: State.ACTIVE, State.ACTIVE: State.SUSPENDED}
+
+
+def check_transition(current: User, to: State) -> None:
+    """Refuse a transition to `to` unless the user is in the state it starts from."""
+    if current.state is not _TRANSITION_FROM[to]:
+        raise FailedPrecondition(
+            f"{current.name} is {current.state.name.lower()}, "
+            f"not {_TRANSITION_FROM[to].name.lower()}",
+            reason=Reason.STATE_TRANSITION_NOT_ALLOWED,
+        )
 
 
 def check_fields(fields: UserFields, prefix: str, paths: frozenset[str]) -> list[FieldViolation]:

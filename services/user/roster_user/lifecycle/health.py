@@ -8,7 +8,7 @@ from typing import Any
 
 from grpc_health.v1 import health, health_pb2
 
-from roster_user.api.contract import USER_SERVICE
+from roster_user.api.contract import USER_SERVICE, USER_SERVICE_V2
 from roster_user.domain.errors import DomainError
 from roster_user.store.base import UserStore
 
@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 
 LIVENESS = "liveness"
 SERVICE = USER_SERVICE
-READINESS = ("", SERVICE)
+SERVICE_V2 = USER_SERVICE_V2
+# Both contract versions serve from the same store, so they are ready together.
+READINESS = ("", SERVICE, SERVICE_V2)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 

@@ -98,6 +98,13 @@ class Metrics:
             ("cause",),
             registry=r,
         )
+        # Deprecation made visible: when every v1 series stays flat, v1 can go.
+        self.contract_calls = Counter(
+            "roster_contract_calls_total",
+            "UserService calls by contract major version (v1, v2) and method.",
+            ("version", "method"),
+            registry=r,
+        )
 
     def watch_streams_from(self, count: Callable[[], int]) -> None:
         """Read the open watch stream count at scrape time."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import grpc
 
-from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE
+from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE, USER_SERVICE_V2
 from roster_user.config import Settings
 from roster_user.observability.metrics import Metrics
 from roster_user.observability.tracing import Tracing
@@ -19,6 +19,7 @@ from roster_user.pipeline.layer import Use, every_method, except_services, metho
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metadata import MetadataLimit
 from roster_user.pipeline.metrics import RpcMetrics
+from roster_user.pipeline.versions import ContractVersions
 from roster_user.security.authenticator import Authenticator
 from roster_user.security.scopes import is_open
 
@@ -53,7 +54,7 @@ def layers(
     Admission comes first after metrics: refusing an overloaded or stopping
     server's calls must cost less than serving them, and must be counted.
     """
-    ours = methods_of(USER_SERVICE)
+    ours = methods_of(USER_SERVICE, USER_SERVICE_V2)
     limits = CallLimits(
         max_concurrent_unary=settings.max_concurrent_rpcs,
         max_call_seconds=settings.max_call_seconds,
@@ -61,6 +62,7 @@ def layers(
     )
     chain = [
         Use(every_method, RpcMetrics(metrics)),
+        Use(ours, ContractVersions(metrics.contract_calls)),
         *([Use(ours, admission)] if admission is not None else []),
         *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
         Use(ours, ErrorBoundary(in_flight)),

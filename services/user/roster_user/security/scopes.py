@@ -8,6 +8,7 @@ from roster_user.api.contract import (
     REFLECTION_V1ALPHA,
 )
 from roster_user.api.contract import USER_SERVICE as SERVICE
+from roster_user.api.contract import USER_SERVICE_V2 as SERVICE_V2
 
 READ = "users.read"
 WRITE = "users.write"
@@ -31,7 +32,13 @@ _BY_NAME = {
     "UndeleteUser": WRITE,
     "PurgeUser": WRITE,  # with force, ADMIN as well (checked by the servicer)
 }
-REQUIRED_SCOPES = {f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()}
+# roster.user.v2 has the same methods and, besides, batch creation and the
+# state transitions, which write.
+_BY_NAME_V2 = {**_BY_NAME, "BatchCreateUsers": WRITE, "SuspendUser": WRITE, "ActivateUser": WRITE}
+REQUIRED_SCOPES = {
+    **{f"/{SERVICE}/{name}": scope for name, scope in _BY_NAME.items()},
+    **{f"/{SERVICE_V2}/{name}": scope for name, scope in _BY_NAME_V2.items()},
+}
 
 
 def is_open(method: str) -> bool:

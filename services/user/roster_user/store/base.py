@@ -60,6 +60,15 @@ class UserStore(Protocol):
     async def create(self, user: User, key: IdempotencyKey | None) -> User:
         """Insert `user` (or replay the user first created with `key`)."""
 
+    async def create_many(
+        self, users: Sequence[User], keys: Sequence[IdempotencyKey | None]
+    ) -> list[User]:
+        """Insert every user or none, in one transaction; `keys[i]` is the key of `users[i]`.
+
+        The first conflict (user id taken, email in use) or refused replay fails
+        the whole batch.
+        """
+
     async def modify(self, user_id: str, mutation: Mutation) -> User:
         """Apply `mutation` to the committed user atomically and record the change."""
 

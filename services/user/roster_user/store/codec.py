@@ -37,6 +37,7 @@ def user_from_row(row: Mapping[str, Any] | Any) -> User:
         update_time=from_micros(row["update_time"]),
         delete_time=None if delete_time is None else from_micros(delete_time),
         version=row["version"],
+        state_reason=row["state_reason"],
     )
 
 
@@ -65,6 +66,7 @@ def user_columns(user: User) -> dict[str, Any]:
         "update_time": to_micros(user.update_time),
         "delete_time": None if user.delete_time is None else to_micros(user.delete_time),
         "version": user.version,
+        "state_reason": user.state_reason,
     }
 
 
@@ -77,7 +79,10 @@ def snapshot(user: User) -> str:
 
 def from_snapshot(text: str) -> User:
     """The user a snapshot recorded."""
-    return user_from_row(json.loads(text))
+    columns = json.loads(text)
+    # Snapshots written before schema version 3 have no state reason.
+    columns.setdefault("state_reason", "")
+    return user_from_row(columns)
 
 
 def scrubbed(text: str) -> str:

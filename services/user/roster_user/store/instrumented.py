@@ -24,6 +24,7 @@ STATEMENTS = {
     "get_many": ("SELECT", "users"),
     "page": ("SELECT", "users"),
     "create": ("INSERT", "users"),
+    "create_many": ("INSERT", "users"),
     "modify": ("UPDATE", "users"),
     "changes_after": ("SELECT", "changes"),
     "revision_bounds": ("SELECT", "changes"),
@@ -113,6 +114,12 @@ class InstrumentedStore:
     async def create(self, user: User, key: IdempotencyKey | None) -> User:
         """Insert `user` (or replay the user first created with `key`)."""
         return await self._observe("create", self._store.create(user, key))
+
+    async def create_many(
+        self, users: Sequence[User], keys: Sequence[IdempotencyKey | None]
+    ) -> list[User]:
+        """Insert every user or none (or replay the users first created with `keys`)."""
+        return await self._observe("create_many", self._store.create_many(users, keys))
 
     async def modify(self, user_id: str, mutation: Mutation) -> User:
         """Apply `mutation` to the committed user atomically."""

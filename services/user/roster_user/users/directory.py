@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -19,16 +17,27 @@ from roster_user.domain.errors import (
     user_not_found,
 )
 from roster_user.domain.fields import IMMUTABLE, WRITABLE
+from roster_user.domain.filter import parse as expression_filter
 from roster_user.domain.model import Change, EventType, State, User, UserFields
 from roster_user.domain.paging import PageTokens
-from roster_user.domain.query import UserQuery, page_size, parse_filter, parse_order_by
+from roster_user.domain.query import (
+    UserFilter,
+    UserQuery,
+    page_size,
+    parse_filter,
+    parse_order_by,
+)
 from roster_user.domain.rules import (
     check_fields,
     check_request_id,
+    check_state_reason,
+    check_transition,
     check_user_id,
     user_id_from_name,
 )
 from roster_user.store.base import IdempotencyKey, UserStore
+from roster_user.users.batch import BatchCreation
+from roster_user.users.creation import digest, new_user
 
 MAX_BATCH_GET = 1000
 
@@ -60,6 +69,7 @@ class UserDirectory:
         self._tokens = tokens
         self._on_write = on_write
         self._clock = clock
+        self._batches = BatchCreation(store, on_write=on_write, clock=clock)
 
     async def get(self, name: str) -> User:
         """The named user, deleted or not."""
@@ -81,12 +91,28 @@ class UserDirectory:
         return [found[user_id] for user_id in ids]
 
     async def page(
-        self, *, size: int, token: str, filter_text: str, order_by: str, show_deleted: bool
+        self,
+        *,
+        size: int,
+        token: str,
+        filter_text: str,
+        order_by: str,
+        show_deleted: bool,
+        expression: bool = False,
     ) -> Page:
-        """A page of users matching the query, in a stable order."""
+        """A page of users matching the query, in a stable order.
+
+        `expression` reads the filter in v2's language (domain/filter.py)
+        instead of v1's conjunction of equalities.
+        """
         limit = page_size(size)
         sort_key, descending = parse_order_by(order_by)
-        query = UserQuery(parse_filter(filter_text), sort_key, descending, show_deleted)
+        chosen = (
+            (expression_filter(filter_text) or UserFilter())
+            if expression
+            else parse_filter(filter_text)
+        )
+        query = UserQuery(chosen, sort_key, descending, show_deleted)
         after = self._tokens.read(query, token) if token else None
         rows = await self._store.page(query, after, limit + 1)
         more = len(rows) > limit
@@ -103,25 +129,17 @@ class UserDirectory:
             violations += check_request_id(request_id)
         if violations:
             raise InvalidArgument(violations)
-        now = self._clock()
-        uid = str(uuid.uuid4())
-        user = User(
-            user_id=user_id or uid,
-            uid=uid,
-            email=fields.email,
-            display_name=fields.display_name,
-            state=fields.state or State.ACTIVE,
-            labels=dict(fields.labels),
-            external_id=fields.external_id,
-            create_time=now,
-            update_time=now,
-            delete_time=None,
-            version=1,
-        )
-        key = IdempotencyKey(request_id, _digest(user_id, fields)) if request_id else None
+        user = new_user(fields, user_id, self._clock())
+        key = IdempotencyKey(request_id, digest(user_id, fields)) if request_id else None
         created = await self._store.create(user, key)
         self._on_write()
         return created
+
+    async def batch_create(
+        self, items: Sequence[tuple[UserFields, str]], *, request_id: str
+    ) -> list[User]:
+        """Create (fields, user_id) pairs all or nothing (users/batch.py)."""
+        return await self._batches.create(items, request_id=request_id)
 
     async def update(self, name: str, fields: UserFields, paths: frozenset[str], etag: str) -> User:
         """Change the given paths of a live user, honouring the etag and immutability."""
@@ -143,7 +161,27 @@ class UserDirectory:
                 if getattr(fields, path) != getattr(current, path):
                     raise InvalidArgument.of(f"user.{path}", "is immutable after creation")
             values = {path: getattr(fields, path) for path in paths}
+            if "state" in paths and fields.state != current.state:
+                # The reason belonged to the state a transition method set.
+                values["state_reason"] = ""
             return _next(current, now, **values), EventType.UPDATED
+
+        return await self._write(user_id, change)
+
+    async def transition(self, name: str, to: State, *, reason: str, etag: str) -> User:
+        """Suspend an active user or activate a suspended one (AIP-216), with a reason."""
+        user_id = user_id_from_name(name)
+        violations = check_state_reason(reason, "reason")
+        if violations:
+            raise InvalidArgument(violations)
+        now = self._clock()
+
+        def change(current: User) -> tuple[User, EventType]:
+            _check_etag(current, etag)
+            if current.deleted:
+                raise FailedPrecondition(f"{current.name} is deleted; undelete it first")
+            check_transition(current, to)
+            return _next(current, now, state=to, state_reason=reason), EventType.UPDATED
 
         return await self._write(user_id, change)
 
@@ -208,17 +246,3 @@ def _check_etag(current: User, etag: str) -> None:
 def _next(current: User, now: datetime, **values: object) -> User:
     changed: User = dataclasses.replace(current, update_time=now, version=current.version + 1)
     return dataclasses.replace(changed, **values)  # type: ignore[arg-type]
-
-
-def _digest(user_id: str, fields: UserFields) -> str:
-    canonical = repr(
-        (
-            user_id,
-            # The same repr as dataclasses.astuple(fields)[:3] gave, which deep-copies:
-            # digests already stored with request ids must not change.
-            (fields.email, fields.display_name, fields.state),
-            sorted(fields.labels.items()),
-            fields.external_id,
-        )
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()

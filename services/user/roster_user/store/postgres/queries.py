@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from roster_user.domain.query import Cursor, SortKey, UserQuery
+from roster_user.domain.query import Cursor, SortKey, UserFilter, UserQuery
 from roster_user.store.codec import sort_column
+from roster_user.store.filter_sql import POSTGRES, condition
 
 COLUMNS = (
     "seq, user_id, uid, email, display_name, state, labels, external_id, "
-    "create_time, update_time, delete_time, version"
+    "create_time, update_time, delete_time, version, state_reason"
 )
 GET = f"SELECT {COLUMNS} FROM users WHERE user_id = %s"
 GET_FOR_UPDATE = f"{GET} FOR UPDATE"
@@ -18,15 +19,17 @@ META = "SELECT value FROM roster_meta WHERE key = %s"
 SCHEMA_VERSION = "SELECT max(version) FROM schema_migrations"
 INSERT = (
     "INSERT INTO users (user_id, uid, email, email_key, display_name, state, labels, "
-    "external_id, create_time, update_time, delete_time, version) VALUES (%(user_id)s, "
-    "%(uid)s, %(email)s, %(email_key)s, %(display_name)s, %(state)s, %(labels)s::jsonb, "
-    "%(external_id)s, %(create_time)s, %(update_time)s, %(delete_time)s, %(version)s)"
+    "external_id, create_time, update_time, delete_time, version, state_reason) VALUES "
+    "(%(user_id)s, %(uid)s, %(email)s, %(email_key)s, %(display_name)s, %(state)s, "
+    "%(labels)s::jsonb, %(external_id)s, %(create_time)s, %(update_time)s, "
+    "%(delete_time)s, %(version)s, %(state_reason)s)"
 )
 UPDATE = (
     "UPDATE users SET email = %(email)s, email_key = %(email_key)s, "
     "display_name = %(display_name)s, state = %(state)s, labels = %(labels)s::jsonb, "
     "external_id = %(external_id)s, update_time = %(update_time)s, "
-    "delete_time = %(delete_time)s, version = %(version)s WHERE user_id = %(user_id)s"
+    "delete_time = %(delete_time)s, version = %(version)s, "
+    "state_reason = %(state_reason)s WHERE user_id = %(user_id)s"
 )
 # One global commit order for every replica. The single counter row is updated
 # in the writing transaction, so its row lock is held until COMMIT: the next
@@ -85,6 +88,9 @@ def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str,
     found = query.filter
     if not query.show_deleted:
         where.append("delete_time IS NULL")
+    if not isinstance(found, UserFilter):
+        where.append(condition(found, POSTGRES, params))
+        found = UserFilter()
     if found.state is not None:
         where.append("state = %s")
         params.append(int(found.state))

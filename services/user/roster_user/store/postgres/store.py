@@ -150,18 +150,15 @@ class PostgresStore:
 
     async def create(self, user: User, key: IdempotencyKey | None) -> User:
         """Insert the user, its change record and its idempotency record in one transaction."""
+        return await self._write(lambda conn: _insert(conn, user, key))
 
-        async def op(conn: Conn) -> User:
-            if key is not None:
-                replay = await _claim_request(conn, key, user)
-                if replay is not None:
-                    return replay
-            try:
-                await conn.execute(q.INSERT, user_columns(user))
-            except psycopg.errors.UniqueViolation as exc:
-                raise _conflict(exc, user) from None
-            await _record(conn, EventType.CREATED, user)
-            return user
+    async def create_many(
+        self, users: Sequence[User], keys: Sequence[IdempotencyKey | None]
+    ) -> list[User]:
+        """Insert every user in one transaction: a failure rolls them all back."""
+
+        async def op(conn: Conn) -> list[User]:
+            return [await _insert(conn, user, key) for user, key in zip(users, keys, strict=True)]
 
         return await self._write(op)
 
@@ -208,6 +205,20 @@ class PostgresStore:
             return cur.rowcount
 
         return await self._write(op)
+
+
+async def _insert(conn: Conn, user: User, key: IdempotencyKey | None) -> User:
+    """Insert one user with its change and idempotency records, or replay its first create."""
+    if key is not None:
+        replayed = await _claim_request(conn, key, user)
+        if replayed is not None:
+            return replayed
+    try:
+        await conn.execute(q.INSERT, user_columns(user))
+    except psycopg.errors.UniqueViolation as exc:
+        raise _conflict(exc, user) from None
+    await _record(conn, EventType.CREATED, user)
+    return user
 
 
 async def _claim_request(conn: Conn, key: IdempotencyKey, user: User) -> User | None:

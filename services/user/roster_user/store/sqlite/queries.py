@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from roster_user.domain.query import Cursor, UserQuery
+from roster_user.domain.query import Cursor, UserFilter, UserQuery
 from roster_user.store.codec import sort_column
+from roster_user.store.filter_sql import SQLITE, condition
 
 COLUMNS = (
     "seq, user_id, uid, email, display_name, state, labels, external_id, "
-    "create_time, update_time, delete_time, version"
+    "create_time, update_time, delete_time, version, state_reason"
 )
 GET = f"SELECT {COLUMNS} FROM users WHERE user_id = ?"
 GET_MANY = f"SELECT {COLUMNS} FROM users WHERE user_id IN ({{marks}})"
@@ -16,14 +17,15 @@ EMAIL_TAKEN = "SELECT 1 FROM users WHERE email_key = ?"
 META = "SELECT value FROM roster_meta WHERE key = ?"
 INSERT = (
     "INSERT INTO users (user_id, uid, email, email_key, display_name, state, labels, "
-    "external_id, create_time, update_time, delete_time, version) VALUES (:user_id, :uid, "
-    ":email, :email_key, :display_name, :state, :labels, :external_id, :create_time, "
-    ":update_time, :delete_time, :version)"
+    "external_id, create_time, update_time, delete_time, version, state_reason) VALUES "
+    "(:user_id, :uid, :email, :email_key, :display_name, :state, :labels, :external_id, "
+    ":create_time, :update_time, :delete_time, :version, :state_reason)"
 )
 UPDATE = (
     "UPDATE users SET email = :email, email_key = :email_key, display_name = :display_name, "
     "state = :state, labels = :labels, external_id = :external_id, update_time = :update_time, "
-    "delete_time = :delete_time, version = :version WHERE user_id = :user_id"
+    "delete_time = :delete_time, version = :version, state_reason = :state_reason "
+    "WHERE user_id = :user_id"
 )
 RECORD_CHANGE = (
     "INSERT INTO changes (event_type, user_snapshot, commit_time, uid) VALUES (?, ?, ?, ?)"
@@ -61,6 +63,9 @@ def list_users(query: UserQuery, after: Cursor | None, limit: int) -> tuple[str,
     found = query.filter
     if not query.show_deleted:
         where.append("delete_time IS NULL")
+    if not isinstance(found, UserFilter):
+        where.append(condition(found, SQLITE, params))
+        found = UserFilter()
     if found.state is not None:
         where.append("state = ?")
         params.append(int(found.state))

@@ -65,6 +65,14 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "WHERE delete_time IS NOT NULL",
         ],
     ),
+    (
+        3,
+        "state transitions: the reason for a user's current state",
+        [
+            # Existing users were never given a reason; empty means none.
+            "ALTER TABLE users ADD COLUMN state_reason TEXT NOT NULL DEFAULT ''",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -207,6 +207,18 @@ class SqliteStore:
         """Insert the user, its change record and its idempotency record in one transaction."""
         return await self._write(lambda conn: writes.insert_user(conn, user, key))
 
+    async def create_many(
+        self, users: Sequence[User], keys: Sequence[IdempotencyKey | None]
+    ) -> list[User]:
+        """Insert every user in one savepoint of a batch: a failure undoes them all."""
+
+        def insert_all(conn: sqlite3.Connection) -> list[User]:
+            return [
+                writes.insert_user(conn, user, key) for user, key in zip(users, keys, strict=True)
+            ]
+
+        return await self._write(insert_all)
+
     async def modify(self, user_id: str, mutation: Mutation) -> User:
         """Read, mutate and write one user inside the writer's transaction."""
         return await self._write(lambda conn: writes.update_user(conn, user_id, mutation))

@@ -40,6 +40,9 @@ class WireFixturesTest {
           UserProto.getDescriptor(),
           UserServiceProto.getDescriptor(),
           ErrorReasonProto.getDescriptor(),
+          dev.roster.user.v2.UserProto.getDescriptor(),
+          dev.roster.user.v2.UserServiceProto.getDescriptor(),
+          dev.roster.user.v2.ErrorReasonProto.getDescriptor(),
           com.google.rpc.StatusProto.getDescriptor(),
           com.google.rpc.ErrorDetailsProto.getDescriptor());
 
@@ -66,6 +69,18 @@ class WireFixturesTest {
     assertFalse(cases.isEmpty(), "java: " + manifest + " lists no cases");
     return cases.stream()
         .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(dir, c)));
+  }
+
+  @TestFactory
+  @DisplayName("every roster.user.v2 wire fixture (tests/fixtures/wire/v2) round-trips the same way")
+  Stream<DynamicTest> everyV2WireFixtureRoundTrips() throws IOException {
+    Path dir =
+        Path.of(System.getProperty("roster.fixtures.dir", "../../tests/fixtures/wire"))
+            .resolve("v2");
+    List<Case> cases = readManifest(dir.resolve("manifest.json"));
+    assertFalse(cases.size() < 25, "java: the v2 manifest lists only " + cases.size() + " cases");
+    return cases.stream()
+        .map(c -> DynamicTest.dynamicTest("v2 " + c.name(), () -> check(dir, c)));
   }
 
   private void check(Path dir, Case fixture) throws IOException {
