@@ -39,3 +39,15 @@ $(GO_SCENARIO): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o
 interop-go: $(GO_SCENARIO) ## run the interop scenario against the server at ROSTER_ADDRESS (host:port)
 	$(require-address)
 	@$(GO_SCENARIO)
+
+# roster.user.v2: the same scenario shape through ClientV2 (clients/go/cmd/scenario-v2).
+GO_SCENARIO_V2 := $(TOOLS)/bin/roster-go-scenario-v2
+INTEROP_CLIENTS += go-v2
+.PHONY: interop-go-v2
+
+$(GO_SCENARIO_V2): $(shell find clients/go gen/go -name '*.go' -o -name 'go.mod' -o -name 'go.sum' 2>/dev/null)
+	@cd clients/go && go build -buildvcs=false -o $@ ./cmd/scenario-v2 >&2
+
+interop-go-v2: $(GO_SCENARIO_V2) ## run the roster.user.v2 interop scenario in Go against ROSTER_ADDRESS (host:port)
+	$(require-address)
+	@$(GO_SCENARIO_V2)
