@@ -45,3 +45,10 @@ interop-node: $(NODE_BUILT) ## the interop scenario in TypeScript against ROSTER
 
 node-example: $(NODE_BUILT) ## compile the TypeScript client and run examples/hello.ts against ROSTER_ADDRESS (default localhost:50051)
 	@node $(NODE_DIST)/examples/hello.js
+
+# roster.user.v2: the same scenario shape through createUserClientV2 (src/scenario-v2.ts).
+INTEROP_CLIENTS += node-v2
+.PHONY: interop-node-v2
+interop-node-v2: $(NODE_BUILT) ## the roster.user.v2 interop scenario in TypeScript against ROSTER_ADDRESS
+	$(require-address)
+	@node $(NODE_DIST)/src/scenario-v2.js

@@ -1,9 +1,9 @@
 // Keeps reading a WatchUsers stream in the background so a caller can make
 // changes and later wait, with a deadline, for the events they caused.
-import type { WatchUsersResponse } from "../../../gen/node/roster/user/v1/user_service_pb.js";
+import type { WatchUsersResponse as WatchUsersResponseV1 } from "../../../gen/node/roster/user/v1/user_service_pb.js";
 
-/** Records every message of an open watch stream after its first one. */
-export class WatchRecorder {
+/** Records every message of an open watch stream after its first one (v1 or v2 messages). */
+export class WatchRecorder<WatchUsersResponse = WatchUsersResponseV1> {
   readonly events: WatchUsersResponse[] = [];
   private ended: unknown = undefined;
   private wake: () => void = () => {};
@@ -14,13 +14,15 @@ export class WatchRecorder {
   }
 
   /** Waits for the stream's first message, then records the rest in the background. */
-  static async open(stream: AsyncIterable<WatchUsersResponse>): Promise<[WatchUsersResponse, WatchRecorder]> {
+  static async open<WatchUsersResponse>(
+    stream: AsyncIterable<WatchUsersResponse>,
+  ): Promise<[WatchUsersResponse, WatchRecorder<WatchUsersResponse>]> {
     const messages = stream[Symbol.asyncIterator]();
     const first = await messages.next();
     if (first.done) {
       throw new Error("the watch stream ended before its first message");
     }
-    return [first.value, new WatchRecorder(messages)];
+    return [first.value, new WatchRecorder<WatchUsersResponse>(messages)];
   }
 
   private async read(): Promise<void> {
