@@ -38,3 +38,10 @@ java-client: $(JAVA_JAR) ## build clients/java/target/roster-client.jar and its 
 interop-java: $(JAVA_JAR) ## run the interop scenario in Java against $ROSTER_ADDRESS
 	$(require-address)
 	@java -cp $(JAVA_JAR):$(JAVA_DIR)/target/test-classes:$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.Scenario
+
+# roster.user.v2: the same scenario shape through UserClientV2 (test sources, ScenarioV2).
+INTEROP_CLIENTS += java-v2
+.PHONY: interop-java-v2
+interop-java-v2: $(JAVA_JAR) ## run the roster.user.v2 interop scenario in Java against $ROSTER_ADDRESS
+	$(require-address)
+	@java -cp $(JAVA_JAR):$(JAVA_DIR)/target/test-classes:$$(cat $(JAVA_DIR)/target/runtime-classpath.txt) dev.roster.client.ScenarioV2

@@ -5,17 +5,25 @@ import dev.roster.user.v2.ActivateUserRequest;
 import dev.roster.user.v2.BatchCreateUsersRequest;
 import dev.roster.user.v2.BatchCreateUsersResponse;
 import dev.roster.user.v2.CreateUserRequest;
+import dev.roster.user.v2.DeleteUserRequest;
 import dev.roster.user.v2.GetUserRequest;
 import dev.roster.user.v2.ListUsersRequest;
 import dev.roster.user.v2.ListUsersResponse;
+import dev.roster.user.v2.PurgeUserRequest;
+import dev.roster.user.v2.PurgeUserResponse;
 import dev.roster.user.v2.SuspendUserRequest;
+import dev.roster.user.v2.UndeleteUserRequest;
 import dev.roster.user.v2.UpdateUserRequest;
 import dev.roster.user.v2.User;
 import dev.roster.user.v2.UserServiceGrpc;
+import dev.roster.user.v2.WatchUsersRequest;
+import dev.roster.user.v2.WatchUsersResponse;
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +39,14 @@ import java.util.function.Function;
 public final class UserClientV2 implements AutoCloseable {
   private final ManagedChannel channel;
   private final UserServiceGrpc.UserServiceBlockingStub stub;
+  private final UserServiceGrpc.UserServiceStub asyncStub;
   private final Duration timeout;
 
   /** A client over {@code channel} (built by the caller, e.g. with TLS); close() shuts it down. */
   public UserClientV2(ManagedChannel channel, Duration timeout) {
     this.channel = channel;
     this.stub = UserServiceGrpc.newBlockingStub(channel);
+    this.asyncStub = UserServiceGrpc.newStub(channel);
     this.timeout = timeout;
   }
 
@@ -116,6 +126,38 @@ public final class UserClientV2 implements AutoCloseable {
     ActivateUserRequest request =
         ActivateUserRequest.newBuilder().setName(name).setReason(reason).setEtag(etag).build();
     return call(s -> s.activateUser(request));
+  }
+
+  /** DeleteUser (soft delete); an empty etag skips the check. */
+  public User deleteUser(String name, String etag) {
+    DeleteUserRequest request = DeleteUserRequest.newBuilder().setName(name).setEtag(etag).build();
+    return call(s -> s.deleteUser(request));
+  }
+
+  /** UndeleteUser; an empty etag skips the check. */
+  public User undeleteUser(String name, String etag) {
+    UndeleteUserRequest request =
+        UndeleteUserRequest.newBuilder().setName(name).setEtag(etag).build();
+    return call(s -> s.undeleteUser(request));
+  }
+
+  /** PurgeUser: a soft-deleted user (any user with {@code force}) is removed for good. */
+  public PurgeUserResponse purgeUser(String name, String etag, boolean force) {
+    PurgeUserRequest request =
+        PurgeUserRequest.newBuilder().setName(name).setEtag(etag).setForce(force).build();
+    return call(s -> s.purgeUser(request));
+  }
+
+  /**
+   * WatchUsers without a deadline: every message and the stream's end go to {@code observer}
+   * (errors as the StatusRuntimeException gRPC gives). Cancel the returned context to stop.
+   */
+  public Context.CancellableContext watchUsers(
+      WatchUsersRequest request, StreamObserver<WatchUsersResponse> observer) {
+    // The call belongs to this context, so cancelling it cancels the stream.
+    Context.CancellableContext context = Context.current().withCancellation();
+    context.run(() -> asyncStub.watchUsers(request, observer));
+    return context;
   }
 
   /** Shuts the channel down, waiting up to five seconds. */
