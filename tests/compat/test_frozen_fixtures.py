@@ -132,8 +132,10 @@ def test_java_decodes_and_re_encodes_every_frozen_fixture(release: Release) -> N
     reports = ROOT / "clients/java/target/surefire-reports"
     shutil.rmtree(reports, ignore_errors=True)
     fixtures = f"-Droster.fixtures.dir={release.wire}"
+    # Only the v1 factory: a v1 release has no v2/ fixtures (those have their own suite).
+    only_v1 = "-Dtest=WireFixturesTest#everyWireFixtureRoundTrips"
     run(
-        [mvn, "-B", "-q", "-Dstyle.color=never", "test", "-Dtest=WireFixturesTest", fixtures],
+        [mvn, "-B", "-q", "-Dstyle.color=never", "test", only_v1, fixtures],
         ROOT / "clients/java",
         {},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import threading
@@ -12,6 +13,7 @@ from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
 from roster_user.server import build_server
 from tests.conftest import a_user
+from tests.support.waiting import until
 
 
 def resources() -> tuple[int, int, int]:
@@ -39,5 +41,8 @@ async def test_repeated_server_cycles_return_to_the_baseline(settings: Settings)
     baseline = resources()
     for n in range(1, 6):
         await cycle(settings, n)
-    await asyncio.sleep(0)
+    # A closed PostgreSQL pool's worker threads and sockets go a moment after
+    # close() returns (seen on a loaded machine): wait a bounded while, then compare.
+    with contextlib.suppress(AssertionError):  # the comparison below says what is left
+        await until(lambda: resources() == baseline, "resources back at the baseline", 10)
     assert resources() == baseline

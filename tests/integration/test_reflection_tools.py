@@ -114,6 +114,7 @@ async def test_both_reflection_services_are_listed(server: Running, version: str
     names = {service.name for service in response.list_services_response.service}
     assert names == {
         "roster.user.v1.UserService",
+        "roster.user.v2.UserService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
