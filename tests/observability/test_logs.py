@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from roster_client import RosterError, UserClient
 from tests.observability.receiver import ReceivedSpan, Receiver
 from tests.support.corruption import corrupt_user
+from tests.support.errors import assert_internal
 from tests.support.processes import server_process
 
 GET_USER = "/roster.user.v1.UserService/GetUser"
@@ -26,8 +27,12 @@ async def internal_error_in_a_trace(
         async with UserClient(await server.address(), tracer_provider=provider) as client:
             name = await corrupt_user(client, database)
             tracer = provider.get_tracer("test")
-            with tracer.start_as_current_span("caller") as caller, pytest.raises(RosterError):
+            with (
+                tracer.start_as_current_span("caller") as caller,
+                pytest.raises(RosterError) as caught,
+            ):
                 await client.get_user(name)
+            assert_internal(caught.value)
         logged = await server.wait_for_log(f"unhandled error in {GET_USER}")
         spans = await receiver.wait_for(
             lambda spans: any(s.name == GET_USER for s in spans), "the GetUser span"

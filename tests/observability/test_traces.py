@@ -21,6 +21,7 @@ from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
 from tests.support.corruption import corrupt_user
+from tests.support.errors import assert_internal
 from tests.support.processes import server_process
 
 USERS = "/roster.user.v1.UserService/"
@@ -177,8 +178,9 @@ async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trac
     database = tmp_path / "roster.db"
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            with pytest.raises(RosterError):
+            with pytest.raises(RosterError) as caught:
                 await client.get_user(await corrupt_user(client, database))
+            assert_internal(caught.value)
         logged = await server.wait_for_log(f"unhandled error in {USERS}GetUser")
         server.send(signal.SIGTERM)
         code = await server.exit_code()
@@ -194,8 +196,9 @@ async def test_a_server_error_marks_the_span_failed_and_a_stream_gets_a_span_whe
     database = tmp_path / "roster.db"
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            with pytest.raises(RosterError):
+            with pytest.raises(RosterError) as caught:
                 await client.get_user(await corrupt_user(client, database))
+            assert_internal(caught.value)
             with pytest.raises(NotFoundError):
                 await client.get_user("users/missing")
             async for _bookmark in client.watch_users():

@@ -91,22 +91,22 @@ async def test_the_server_announces_its_per_connection_stream_limit(start: Start
     assert await asyncio.to_thread(h2client.advertised_max_streams, running.address) == 7
 
 
-async def _served_while(attack: asyncio.Future[Any], address: str, least: int) -> int:
-    """Legitimate calls, each of which must succeed, until the attack ends (at least `least`)."""
+async def _serve_through(attack: asyncio.Future[Any], address: str, least: int) -> None:
+    """Legitimate calls until the attack ends (at least `least`); each must succeed.
+
+    A failed call raises; an attack that never ends is failed by the test timeout.
+    """
     served = 0
     async with UserClient(address) as users:
         while served < least or not attack.done():
             await users.list_users(timeout=10)
             served += 1
-            if served > 10_000:
-                break
-    return served
 
 
 async def test_a_ping_flood_gets_goaway_while_other_clients_are_served(start: Start) -> None:
     running = await start()
     attack = asyncio.ensure_future(asyncio.to_thread(h2client.ping_flood, running.address, 200))
-    assert await _served_while(attack, running.address, least=20) >= 20
+    await _serve_through(attack, running.address, least=20)
     assert await attack == h2.errors.ErrorCodes.ENHANCE_YOUR_CALM
 
 
@@ -115,5 +115,5 @@ async def test_rapidly_reset_streams_do_not_stop_other_clients_from_being_served
 ) -> None:
     running = await start()
     attack = asyncio.ensure_future(asyncio.to_thread(h2client.rapid_reset, running.address, 2000))
-    assert await _served_while(attack, running.address, least=20) >= 20
+    await _serve_through(attack, running.address, least=20)
     assert await attack > 0
