@@ -76,6 +76,11 @@ async def client(server: Running) -> AsyncIterator[UserClient]:
         yield users
 
 
+def backend_of(database_url: str) -> str:
+    """The store's name for a database URL, as metrics and spans report it."""
+    return database_url.partition(":")[0]
+
+
 def a_user(n: int | str = 0, **fields: object) -> user_pb2.User:
     """A valid new user whose email is derived from `n`."""
     defaults: dict[str, object] = {"email": f"user{n}@example.com", "display_name": f"User {n}"}

@@ -175,12 +175,17 @@ def main() -> int:
     args = parser.parse_args()
     where = args.out / args.mode
     stage(MODES[args.mode], where)
-    subprocess.run(  # noqa: S603 (our own tool)
+    run = subprocess.run(  # noqa: S603 (our own tool)
         [str(Path(sys.executable).parent / "mutmut"), "run"],
         cwd=where,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if run.returncode != 0:
+        # mutmut first runs the chosen tests unmutated; say why that failed.
+        output = (run.stdout + run.stderr).replace("\r", "\n")
+        sys.stdout.write(output[-6000:])
+        return run.returncode
     equivalent = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))["equivalent"]
     statuses = results(where)
     text, overall = report(where, statuses, equivalent)

@@ -117,10 +117,10 @@ async def test_sigterm_under_load_with_a_slow_call_in_flight_fails_nothing_and_e
 
 
 async def test_shutdown_seen_from_outside_turns_readiness_off_first_and_liveness_never(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
     async with server_process(
-        tmp_path / "roster.db", drain_seconds=str(DRAIN_S), shutdown_grace_seconds=str(GRACE_S)
+        database_url, drain_seconds=str(DRAIN_S), shutdown_grace_seconds=str(GRACE_S)
     ) as server:
         address = await server.address()
         async with UserClient(address) as client:
@@ -158,8 +158,8 @@ async def test_shutdown_seen_from_outside_turns_readiness_off_first_and_liveness
     assert len(live) > live_before_end
 
 
-async def test_a_second_signal_exits_at_once_with_a_non_zero_code(tmp_path: Path) -> None:
-    async with server_process(tmp_path / "roster.db", drain_seconds="60") as server:
+async def test_a_second_signal_exits_at_once_with_a_non_zero_code(database_url: str) -> None:
+    async with server_process(database_url, drain_seconds="60") as server:
         await server.address()
         server.send(signal.SIGTERM)
         await server.wait_for_log("shutdown: draining")
@@ -169,8 +169,8 @@ async def test_a_second_signal_exits_at_once_with_a_non_zero_code(tmp_path: Path
     assert "shutdown: complete" not in [entry.get("message") for entry in server.logs]
 
 
-async def test_a_second_server_cannot_bind_the_same_port(tmp_path: Path) -> None:
-    async with server_process(tmp_path / "one.db") as first:
+async def test_a_second_server_cannot_bind_the_same_port(database_url: str, tmp_path: Path) -> None:
+    async with server_process(database_url) as first:
         address = await first.address()
         port = address.rpartition(":")[2]
         async with server_process(

@@ -9,6 +9,7 @@ from typing import Any
 
 import grpc
 import h2.errors
+import pytest
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
@@ -45,6 +46,7 @@ async def test_one_subject_hits_its_watch_cap_while_another_is_still_served(
     assert from_rpc_error(refused).reason == "ERROR_REASON_TOO_MANY_REQUESTS"
 
 
+@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_a_call_without_a_deadline_gets_the_server_ceiling(
     start: Start, tmp_path: Path, errors: Errors
 ) -> None:
