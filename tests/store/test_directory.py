@@ -184,9 +184,10 @@ async def test_a_request_id_replayed_with_any_other_content_is_refused(
 ) -> None:
     request_id = str(uuid.uuid4())
     await directory.create(fields(1), user_id="user-1", request_id=request_id)
-    user_id = str(change.pop("user_id", "user-1"))
+    values = dict(change)  # the parameter is shared by every run of this case
+    user_id = str(values.pop("user_id", "user-1"))
     with pytest.raises(InvalidArgument) as caught:
-        await directory.create(fields(1, **change), user_id=user_id, request_id=request_id)
+        await directory.create(fields(1, **values), user_id=user_id, request_id=request_id)
     assert caught.value.reason is Reason.REQUEST_ID_REUSED
     assert violated_fields(caught) == ["request_id"]
 

@@ -157,3 +157,22 @@ async def test_a_backlog_longer_than_one_read_arrives_whole_and_in_order(
             assert isinstance(batch, list) and 0 < len(batch) <= 1000
             seen += batch
     assert seen == list(range(2, 1002))
+
+
+async def test_a_watch_of_one_change_per_response_is_served_at_once_not_in_rounds(
+    store: UserStore, users: UserDirectory
+) -> None:
+    hourly = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=3600, round_seconds=3600, buffer=10, max_streams=10
+    )
+    await hourly.start()
+    try:
+        watched = watch(users, hourly, start_revision=0, per_batch=1)
+        async with contextlib.aclosing(watched), asyncio.timeout(10):
+            assert await anext(watched) == Bookmark(0)
+            for expected in (1, 2):
+                await store.create(a_user(expected), None)
+                hourly.nudge()
+                assert revisions(await anext(watched)) == [expected]
+    finally:
+        await hourly.close()
