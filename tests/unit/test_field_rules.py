@@ -50,6 +50,7 @@ def test_valid_fields_at_every_limit_have_no_violations() -> None:
         ({"email": "ann @example.com"}, [("user.email", EMAIL_TEXT)]),
         ({"email": "ann\x00@example.com"}, [("user.email", EMAIL_TEXT)]),
         ({"email": "a@b@example.com"}, []),  # the last @ splits; the local part may hold one
+        ({"email": "ann@x.@example"}, [("user.email", EMAIL_TEXT)]),  # the domain after the last @
         ({"display_name": "d" * 201}, [("user.display_name", "must be at most 200 characters")]),
         (
             {"display_name": "a\x1fb"},

@@ -146,3 +146,9 @@ def test_a_malformed_user_name_names_the_request_field(name: str) -> None:
 )
 def test_a_user_name_yields_its_id(user_id: str) -> None:
     assert user_id_from_name(f"users/{user_id}") == user_id
+
+
+def test_a_malformed_name_names_the_name_field_unless_told_otherwise() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        user_id_from_name("people/ann")
+    assert refusal(caught)[0] == "name"
