@@ -21,6 +21,16 @@ __all__ = ["postgres_cluster", "postgres_url"]
 
 # Every RPC test runs on both stores; tests that write to SQLite directly pin it.
 RPC_BACKENDS = ["sqlite", "postgresql"]
+# Per-test limits (pytest-timeout): the default is in pyproject.toml; tests marked
+# slow build other languages' clients or run processes for minutes on a loaded machine.
+SLOW_TIMEOUT_SECONDS = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give slow tests the longer limit unless they set their own."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_SECONDS))
 
 
 @pytest.fixture(params=RPC_BACKENDS)
@@ -64,6 +74,11 @@ async def client(server: Running) -> AsyncIterator[UserClient]:
     """A client connected to the test server."""
     async with UserClient(server.address) as users:
         yield users
+
+
+def backend_of(database_url: str) -> str:
+    """The store's name for a database URL, as metrics and spans report it."""
+    return database_url.partition(":")[0]
 
 
 def a_user(n: int | str = 0, **fields: object) -> user_pb2.User:

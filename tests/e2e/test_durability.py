@@ -7,6 +7,8 @@ import signal
 import sqlite3
 from pathlib import Path
 
+import grpc
+
 from roster_client import RosterError, UserClient
 from tests.conftest import a_user
 from tests.support.processes import server_process
@@ -15,15 +17,25 @@ WRITERS = 8
 ACKNOWLEDGED_BEFORE_KILL = 300
 
 
+# How a call fails once the server is gone: nobody answers the connection.
+GONE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
 async def create_until_killed(
-    address: str, writer: int, acknowledged: list[str], enough: asyncio.Event
+    address: str, writer: int, acknowledged: list[str], enough: asyncio.Event, killed: asyncio.Event
 ) -> None:
-    """Create users one after another, recording each acknowledged name, until the server dies."""
+    """Create users one after another, recording each acknowledged name, until the server dies.
+
+    Only the kill may stop a writer: any error before it, or one that is not the
+    server being gone, fails the test instead of quietly ending the writer.
+    """
     async with UserClient(address, timeout=5) as client:
         for n in range(100_000):
             try:
                 user = await client.create_user(a_user(f"w{writer}-{n}"))
-            except RosterError:
+            except RosterError as error:
+                if not killed.is_set() or error.code not in GONE:
+                    raise
                 return
             acknowledged.append(user.name)
             if len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL:
@@ -37,12 +49,13 @@ async def test_every_acknowledged_create_survives_kill_9_and_the_file_is_intact(
     acknowledged: list[str] = []
     async with server_process(database) as server:
         address = await server.address()
-        enough = asyncio.Event()
+        enough, killed = asyncio.Event(), asyncio.Event()
         writers = [
-            asyncio.create_task(create_until_killed(address, w, acknowledged, enough))
+            asyncio.create_task(create_until_killed(address, w, acknowledged, enough, killed))
             for w in range(WRITERS)
         ]
         await asyncio.wait_for(enough.wait(), 60)
+        killed.set()
         server.send(signal.SIGKILL)
         await server.exit_code()
         await asyncio.gather(*writers)

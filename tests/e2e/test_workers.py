@@ -240,18 +240,23 @@ async def test_the_supervisors_one_metrics_endpoint_counts_the_calls_of_every_wo
     address, port, pids = await serving(two_workers)
     metrics_address = str((await two_workers.wait_for_log("serving"))["metrics_address"])
     async with channels(address, CHANNELS) as stubs:
-        await asyncio.gather(
+        created = await asyncio.gather(
             *(
                 stub.CreateUser(pb.CreateUserRequest(user=a_user(n)), timeout=10)
                 for n, stub in enumerate(stubs)
             )
         )
         owners = connection_owners(port, pids)
+    created_name = created[0].user.name
     assert all(count > 0 for count in owners.values()), owners
     # Counted as each call completes, which can trail the client's receipt slightly.
     await until(
         lambda: handled(metrics_address, "CreateUser") == CHANNELS, "every call to be counted"
     )
+    # A later call's count arrives too, and the merge counts nobody twice meanwhile.
+    async with channels(address, 1) as [stub]:
+        await stub.GetUser(pb.GetUserRequest(name=created_name), timeout=10)
+    await until(lambda: handled(metrics_address, "GetUser") == 1, "the GetUser to be counted")
     assert handled(metrics_address, "CreateUser") == CHANNELS
     # One series per label set, both workers in it, their processes' memory added up.
     samples = scrape(metrics_address)

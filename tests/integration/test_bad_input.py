@@ -10,7 +10,7 @@ import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from roster.user.v1 import user_pb2
+from roster.user.v1 import user_service_pb2
 from roster_client import InvalidArgumentError, RosterError, UserClient
 from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
@@ -102,13 +102,30 @@ async def test_undecodable_bytes_are_invalid_argument_for_every_method(
     assert await status(server.address, "") == SERVING
 
 
-@pytest.mark.parametrize("method", METHODS)
-async def test_an_empty_request_is_served_or_names_the_missing_field(
+async def test_an_empty_list_request_is_the_first_page_of_everyone(
+    client: UserClient, channel: grpc.aio.Channel
+) -> None:
+    created = await client.create_user(a_user(1))
+    raw = await send_raw(channel, "ListUsers", b"")
+    page = user_service_pb2.ListUsersResponse.FromString(raw)
+    assert [user.name for user in page.users] == [created.name]
+    assert page.next_page_token == ""
+
+
+async def test_an_empty_watch_request_starts_with_a_bookmark_from_now(
+    server: Running, channel: grpc.aio.Channel
+) -> None:
+    first = user_service_pb2.WatchUsersResponse.FromString(
+        await send_raw(channel, "WatchUsers", b"")
+    )
+    assert first.event_type == user_service_pb2.WatchUsersResponse.EVENT_TYPE_BOOKMARK
+    assert (first.revision, first.HasField("user")) == (0, False)
+
+
+@pytest.mark.parametrize("method", sorted(set(METHODS) - EMPTY_OK))
+async def test_an_empty_request_names_the_missing_field(
     server: Running, channel: grpc.aio.Channel, method: str
 ) -> None:
-    if method in EMPTY_OK:
-        await send_raw(channel, method, b"")
-        return
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await send_raw(channel, method, b"")
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -180,6 +197,7 @@ async def test_huge_but_allowed_values_are_bounded_by_validation(client: UserCli
     assert_error(
         caught.value, grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT", field="user.labels"
     )
-    ok = await client.create_user(a_user(2, labels=dict(list(labels.items())[:64])))
-    assert len(ok.labels) == 64
-    assert isinstance(ok, user_pb2.User)
+    at_limit = dict(list(labels.items())[:64])
+    ok = await client.create_user(a_user(2, labels=at_limit))
+    assert dict(ok.labels) == at_limit
+    assert dict((await client.get_user(ok.name)).labels) == at_limit

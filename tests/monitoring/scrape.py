@@ -105,8 +105,13 @@ def scrape_after_one_call(workdir: Path) -> Scrape:
         with grpc.insecure_channel(grpc_address) as channel:
             stub = user_service_pb2_grpc.UserServiceStub(channel)
             # NOT_FOUND is the point: the scrape then holds an error code.
-            with contextlib.suppress(grpc.RpcError):
+            try:
                 stub.GetUser(user_service_pb2.GetUserRequest(name="users/missing"), timeout=10)
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.NOT_FOUND:
+                    raise
+            else:
+                raise AssertionError("GetUser of users/missing succeeded")
 
         def counted() -> Scrape | None:
             scrape = parse_exposition(_try_get_metrics(metrics_address) or "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -16,11 +15,12 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from roster_client import NotFoundError, RosterError, UserClient
-from tests.conftest import a_user
+from tests.conftest import a_user, backend_of
 from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
 from tests.support.corruption import corrupt_user
+from tests.support.errors import assert_internal
 from tests.support.processes import server_process
 
 USERS = "/roster.user.v1.UserService/"
@@ -40,10 +40,10 @@ def has_rpcs(count: int) -> Callable[[list[ReceivedSpan]], bool]:
 
 
 async def test_each_rpc_continues_the_callers_trace_in_one_server_span_with_its_status(
-    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], tmp_path: Path
+    traced: Receiver, client_spans: tuple[TracerProvider, InMemorySpanExporter], database_url: str
 ) -> None:
     provider, exported = client_spans
-    async with server_process(tmp_path / "roster.db") as server:
+    async with server_process(database_url) as server:
         address = await server.address()
         async with UserClient(address, tracer_provider=provider) as client:
             with provider.get_tracer("test").start_as_current_span("caller") as caller:
@@ -67,8 +67,10 @@ async def test_each_rpc_continues_the_callers_trace_in_one_server_span_with_its_
     assert [client_names.get(s.parent_span_id) for s in spans] == [s.name for s in spans]
 
 
-async def test_server_spans_carry_the_method_and_the_peer(traced: Receiver, tmp_path: Path) -> None:
-    async with server_process(tmp_path / "roster.db") as server:
+async def test_server_spans_carry_the_method_and_the_peer(
+    traced: Receiver, database_url: str
+) -> None:
+    async with server_process(database_url) as server:
         async with UserClient(await server.address()) as client:
             with pytest.raises(NotFoundError):
                 await client.get_user("users/missing")
@@ -82,9 +84,9 @@ async def test_server_spans_carry_the_method_and_the_peer(traced: Receiver, tmp_
 
 
 async def test_health_checks_and_reflection_leave_no_spans(
-    traced: Receiver, tmp_path: Path
+    traced: Receiver, database_url: str
 ) -> None:
-    async with server_process(tmp_path / "roster.db") as server:
+    async with server_process(database_url) as server:
         address = await server.address()
         async with grpc.aio.insecure_channel(address) as channel:
             # Typed loosely: the stubs' types describe the blocking channel.
@@ -105,10 +107,10 @@ async def test_health_checks_and_reflection_leave_no_spans(
 
 
 async def test_database_work_is_a_child_span_naming_only_the_statement_kind(
-    traced: Receiver, tmp_path: Path
+    traced: Receiver, database_url: str
 ) -> None:
     secret = {"user_id": "private-person", "email": "private.person@example.com"}
-    async with server_process(tmp_path / "roster.db") as server:
+    async with server_process(database_url) as server:
         async with UserClient(await server.address()) as client:
             await client.create_user(
                 a_user(email=secret["email"], display_name="Private Person"),
@@ -123,17 +125,17 @@ async def test_database_work_is_a_child_span_naming_only_the_statement_kind(
     [insert] = [s for s in spans if s.name == "INSERT users"]
     assert (insert.trace_id, insert.parent_span_id) == (rpc.trace_id, rpc.span_id)
     assert insert.attributes["db.operation.name"] == "INSERT"
-    assert insert.attributes["db.system.name"] == "sqlite"
+    assert insert.attributes["db.system.name"] == backend_of(database_url)
     everything = " ".join(str(s.span) for s in spans)
     assert "private" not in everything.lower()
 
 
 async def test_spans_buffered_at_sigterm_are_exported_before_the_process_exits(
-    traced: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    traced: Receiver, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ten minutes: without the shutdown flush these spans would never leave.
     monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")
-    async with server_process(tmp_path / "roster.db", drain_seconds="0") as server:
+    async with server_process(database_url, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
             for _ in range(3):
                 with pytest.raises(NotFoundError):
@@ -150,13 +152,13 @@ async def test_spans_buffered_at_sigterm_are_exported_before_the_process_exits(
 
 
 async def test_an_unreachable_collector_is_given_up_on_within_the_grace_and_the_exit_is_clean(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")
     async with server_process(
-        tmp_path / "roster.db", drain_seconds="0", shutdown_grace_seconds="1"
+        database_url, drain_seconds="0", shutdown_grace_seconds="1"
     ) as server:
         async with UserClient(await server.address()) as client:
             with pytest.raises(NotFoundError):
@@ -171,14 +173,15 @@ async def test_an_unreachable_collector_is_given_up_on_within_the_grace_and_the_
 
 
 async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trace(
-    traced: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    traced: Receiver, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "always_off")
-    database = tmp_path / "roster.db"
+    database = database_url
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            with pytest.raises(RosterError):
+            with pytest.raises(RosterError) as caught:
                 await client.get_user(await corrupt_user(client, database))
+            assert_internal(caught.value)
         logged = await server.wait_for_log(f"unhandled error in {USERS}GetUser")
         server.send(signal.SIGTERM)
         code = await server.exit_code()
@@ -189,13 +192,14 @@ async def test_sampled_out_calls_export_nothing_yet_their_logs_still_name_a_trac
 
 
 async def test_a_server_error_marks_the_span_failed_and_a_stream_gets_a_span_when_it_ends(
-    traced: Receiver, tmp_path: Path
+    traced: Receiver, database_url: str
 ) -> None:
-    database = tmp_path / "roster.db"
+    database = database_url
     async with server_process(database, drain_seconds="0") as server:
         async with UserClient(await server.address()) as client:
-            with pytest.raises(RosterError):
+            with pytest.raises(RosterError) as caught:
                 await client.get_user(await corrupt_user(client, database))
+            assert_internal(caught.value)
             with pytest.raises(NotFoundError):
                 await client.get_user("users/missing")
             async for _bookmark in client.watch_users():

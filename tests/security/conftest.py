@@ -15,6 +15,8 @@ from roster_user.config import Settings
 from roster_user.lifecycle import shutdown
 from roster_user.lifecycle.running import Running
 from roster_user.server import build_server
+from tests.conftest import RPC_BACKENDS
+from tests.support.postgres_server import PostgresCluster
 
 from .leaks import Capture, findings, log_findings
 from .pki import Authority
@@ -78,15 +80,33 @@ def no_leaks(mint: Mint, errors: Errors) -> Iterator[Capture]:
     assert not problems, problems
 
 
+@pytest.fixture(params=RPC_BACKENDS)
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes a new empty database per server, on each backend in turn (the store is in scope)."""
+    if request.param == "sqlite":
+        yield lambda: f"sqlite:///{tmp_path}/roster-{next(_numbers)}.db"
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(cluster.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        cluster.drop_database(url)
+
+
 @pytest.fixture
-async def start(tmp_path: Path) -> AsyncIterator[Start]:
+async def start(fresh_database: Callable[[], str]) -> AsyncIterator[Start]:
     """Starts servers with setting overrides on 127.0.0.1:0; drains them all afterwards."""
     started: list[Running] = []
 
     async def run(**overrides: Any) -> Running:
         defaults: dict[str, Any] = {
             "listen_address": "127.0.0.1:0",
-            "database_url": f"sqlite:///{tmp_path}/roster-{next(_numbers)}.db",
+            "database_url": fresh_database(),
             "drain_seconds": 0,
             "shutdown_grace_seconds": 0,
             "metrics_address": "",  # the default port would collide between servers

@@ -232,6 +232,7 @@ async def test_the_subject_is_logged_with_a_denial_but_the_token_never_is(
     assert jwt.get_unverified_header(token)["kid"] == "ec-1"
 
 
+@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_an_unexpected_failure_logs_the_subject_and_tells_the_caller_only_a_correlation_id(
     start: Start, mint: Mint, errors: Errors, no_leaks: Capture
 ) -> None:

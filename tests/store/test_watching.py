@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from roster_user.domain.errors import OutOfRange
+from roster_user.domain.errors import OutOfRange, Reason, ResourceExhausted, Unavailable
 from roster_user.domain.paging import PageTokens
 from roster_user.store.base import UserStore
 from roster_user.users.directory import UserDirectory
@@ -94,3 +94,85 @@ async def test_a_watch_from_a_pruned_revision_is_out_of_range_and_holds_no_subsc
         await anext(watch(users, feed, start_revision=1, per_batch=1))
     assert refused.value.metadata == {"oldest_resumable_revision": "3"}
     assert feed.open_streams == 0
+
+
+async def test_a_watcher_that_falls_behind_is_told_to_slow_down_with_its_last_revision(
+    store: UserStore, users: UserDirectory
+) -> None:
+    small = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=30, round_seconds=0, buffer=2, max_streams=10
+    )
+    await small.start()
+    try:
+        watched = watch(users, small, start_revision=0, per_batch=1)
+        async with contextlib.aclosing(watched), asyncio.timeout(10):
+            assert await anext(watched) == Bookmark(0)
+            await created(store, small, 3)  # one more than the buffer holds
+            assert [revisions(await anext(watched)) for _ in range(2)] == [[1], [2]]
+            with pytest.raises(ResourceExhausted) as ended:
+                await anext(watched)
+    finally:
+        await small.close()
+    assert ended.value.reason is Reason.WATCHER_TOO_SLOW
+    assert ended.value.metadata == {"last_revision": "2"}
+
+
+async def test_a_watch_ended_by_shutdown_is_unavailable_with_its_last_revision(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    watched = watch(users, feed, start_revision=0, per_batch=1)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(0)
+        await created(store, feed, 1)
+        assert revisions(await anext(watched)) == [1]
+        await feed.close()
+        with pytest.raises(Unavailable) as ended:
+            await anext(watched)
+    assert ended.value.reason is Reason.SHUTTING_DOWN
+    assert ended.value.metadata == {"last_revision": "1"}
+
+
+async def test_a_watch_from_the_newest_revision_starts_with_no_backlog(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    await created(store, feed, 3)
+    watched = watch(users, feed, start_revision=3, per_batch=10)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(3)
+        await store.create(a_user(3), None)
+        feed.nudge()
+        assert revisions(await anext(watched)) == [4]
+
+
+async def test_a_backlog_longer_than_one_read_arrives_whole_and_in_order(
+    store: UserStore, users: UserDirectory, feed: ChangeFeed
+) -> None:
+    await created(store, feed, 1001)
+    watched = watch(users, feed, start_revision=1, per_batch=1000)
+    async with contextlib.aclosing(watched), asyncio.timeout(30):
+        assert await anext(watched) == Bookmark(1)
+        seen: list[int] = []
+        while len(seen) < 1000:
+            batch = revisions(await anext(watched))
+            assert isinstance(batch, list) and 0 < len(batch) <= 1000
+            seen += batch
+    assert seen == list(range(2, 1002))
+
+
+async def test_a_watch_of_one_change_per_response_is_served_at_once_not_in_rounds(
+    store: UserStore, users: UserDirectory
+) -> None:
+    hourly = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=3600, round_seconds=3600, buffer=10, max_streams=10
+    )
+    await hourly.start()
+    try:
+        watched = watch(users, hourly, start_revision=0, per_batch=1)
+        async with contextlib.aclosing(watched), asyncio.timeout(10):
+            assert await anext(watched) == Bookmark(0)
+            for expected in (1, 2):
+                await store.create(a_user(expected), None)
+                hourly.nudge()
+                assert revisions(await anext(watched)) == [expected]
+    finally:
+        await hourly.close()

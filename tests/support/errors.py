@@ -38,6 +38,15 @@ def assert_error(
     assert_clean(error.message)
 
 
+def assert_internal(error: RosterError) -> str:
+    """An unexpected failure: INTERNAL whose message is the generic text naming its correlation id."""
+    assert_error(error, grpc.StatusCode.INTERNAL, "INTERNAL")
+    correlation_id = error.metadata["correlation_id"]
+    generic = f"internal error; quote correlation_id {correlation_id} when reporting it"
+    assert error.message == generic, error.message
+    return correlation_id
+
+
 def assert_clean(message: str) -> None:
     """No internals (stack traces, SQL, file paths) in a message sent to a client."""
     for marker in FORBIDDEN_IN_MESSAGES:

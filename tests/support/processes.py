@@ -71,12 +71,15 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(database: Path, **settings: str) -> AsyncIterator[ServerProcess]:
-    """Start a server on a free port over `database`; kill it if the test left it running."""
+async def server_process(database: Path | str, **settings: str) -> AsyncIterator[ServerProcess]:
+    """Start a server on a free port over `database` (a SQLite file or a database URL).
+
+    The server is killed if the test left it running.
+    """
     env = {
         **os.environ,
         "ROSTER_LISTEN_ADDRESS": "127.0.0.1:0",
-        "ROSTER_DATABASE_URL": f"sqlite:///{database}",
+        "ROSTER_DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "ROSTER_METRICS_ADDRESS": "127.0.0.1:0",
         **{f"ROSTER_{key.upper()}": value for key, value in settings.items()},
     }

@@ -22,33 +22,38 @@ from roster_user.domain.errors import (
 )
 
 CASES = [
-    (user_not_found("users/ann"), NotFound, "users/ann does not exist", Reason.USER_NOT_FOUND),
     (
-        user_exists("users/ann"),
+        lambda: user_not_found("users/ann"),
+        NotFound,
+        "users/ann does not exist",
+        Reason.USER_NOT_FOUND,
+    ),
+    (
+        lambda: user_exists("users/ann"),
         ResourceError,
         "users/ann already exists",
         Reason.USER_ALREADY_EXISTS,
     ),
     (
-        email_in_use("users/ann"),
+        lambda: email_in_use("users/ann"),
         ResourceError,
         "another user has this email",
         Reason.EMAIL_ALREADY_IN_USE,
     ),
     (
-        request_id_reused(),
+        lambda: request_id_reused(),
         InvalidArgument,
         "request_id: was already used for a different request",
         Reason.REQUEST_ID_REUSED,
     ),
     (
-        store_unavailable(),
+        lambda: store_unavailable(),
         Unavailable,
         "the user store is unavailable; retry later",
         Reason.STORE_UNAVAILABLE,
     ),
     (
-        schema_not_current(2, 3),
+        lambda: schema_not_current(2, 3),
         Unavailable,
         "database schema is at version 2, expected 3",
         Reason.STORE_UNAVAILABLE,
@@ -56,11 +61,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("error", "kind", "message", "reason"), CASES)
+# Each case builds its error inside the test (not at import), so that a mutation
+# run, which switches the code under test per test, sees the constructor called.
+@pytest.mark.parametrize(("build", "kind", "message", "reason"), CASES)
 def test_each_constructor_builds_its_error_with_the_message_and_reason_callers_know(
-    error: DomainError, kind: type[DomainError], message: str, reason: Reason
+    build: Callable[[], DomainError], kind: type[DomainError], message: str, reason: Reason
 ) -> None:
+    error = build()
     assert isinstance(error, kind)
+    assert str(error) == message
     assert (error.message, error.reason, error.metadata) == (message, reason, {})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from roster_user.domain.model import Change, EventType, State, User
-from roster_user.users.feed import QUIET, Closed, Subscription
+from roster_user.users.feed import CLOSED, QUIET, Closed, Subscription
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 USER = User("u", "uid", "u@example.com", "", State.ACTIVE, {}, "", NOW, NOW, None, 1)
@@ -64,3 +64,33 @@ async def test_no_quiet_marker_while_changes_wait_to_be_sent() -> None:
         subscription.tick()
     assert subscription.queued == 1
     assert await subscription.next() == change(1)
+
+
+async def test_take_ready_takes_at_most_the_asked_number_and_stops_at_a_marker() -> None:
+    subscription = Subscription(0, 10)
+    for revision in (1, 2, 3):
+        subscription.offer(change(revision), 0.0)
+    assert [c.revision for c in subscription.take_ready(2)] == [1, 2]
+    subscription.tick()
+    subscription.close()
+    subscription.offer(change(4), 0.0)
+    assert [c.revision for c in subscription.take_ready(5)] == [3]
+    assert subscription.queued == 2
+    assert await subscription.next() is CLOSED
+
+
+async def test_exactly_four_quiet_ticks_after_a_change_or_a_marker_queue_one_marker() -> None:
+    subscription = Subscription(0, 10)
+    subscription.offer(change(1), 0.0)
+    assert await subscription.next() == change(1)
+    for _ in range(3):
+        subscription.tick()
+    assert subscription.queued == 0
+    subscription.tick()
+    assert await subscription.next() is QUIET
+    for _ in range(3):
+        subscription.tick()
+    assert subscription.queued == 0
+    subscription.tick()
+    assert subscription.queued == 1
+    assert not subscription.overflowed
