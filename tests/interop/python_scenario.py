@@ -1,7 +1,6 @@
 """The interop scenario through Roster's async Python client, roster_client.UserClient."""
 
 import asyncio
-import contextlib
 import itertools
 import sys
 import uuid
@@ -15,6 +14,7 @@ from roster.user.v1 import user_pb2
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import AbortedError, RosterError, UserClient
 from tests.interop.scenario_steps import Run, StepFailed, Steps, check, new_run
+from tests.interop.stream_queue import StreamQueue
 
 EVENT_TIMEOUT = 15.0
 # How long ago the deadline step's deadline passed: more than gRPC core's 1 ms rounding.
@@ -30,43 +30,13 @@ WATCHED_EVENTS = [
 ]
 
 
-class Watch:
-    """A WatchUsers stream consumed by a background task into a queue."""
-
-    def __init__(self, users: UserClient) -> None:
-        """Open the stream from revision 0 and start consuming it."""
-        self._events: asyncio.Queue[Event | Exception] = asyncio.Queue()
-        self._task = asyncio.create_task(self._consume(users))
-
-    async def _consume(self, users: UserClient) -> None:
-        """Queue every event; a stream error is queued too, for next() to raise."""
-        try:
-            async for event in users.watch_users(0):
-                self._events.put_nowait(event)
-        except Exception as error:  # handed to the step reading the stream
-            self._events.put_nowait(error)
-
-    async def next(self, timeout: float) -> Event:
-        """Return the next event, raising the stream's error or TimeoutError."""
-        item = await asyncio.wait_for(self._events.get(), timeout)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    async def close(self) -> None:
-        """Cancel the stream and wait for the consuming task to end."""
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-
-
 @dataclass
 class Scenario:
     """The steps of one run, sharing the client and what earlier steps produced."""
 
     run: Run
     users: UserClient
-    watch: Watch | None = None
+    watch: StreamQueue[Event] | None = None
     created: user_pb2.User = field(default_factory=user_pb2.User)
     etag: str = ""
 
@@ -92,7 +62,7 @@ class Scenario:
 
     async def watch_open(self) -> None:
         """Open WatchUsers from revision 0; its first message is a bookmark."""
-        self.watch = Watch(self.users)
+        self.watch = StreamQueue(self.users.watch_users(0))
         first = await self.watch.next(EVENT_TIMEOUT)
         check(first.event_type == Event.EVENT_TYPE_BOOKMARK, f"first message is {first}")
 

@@ -1,7 +1,6 @@
 """The roster.user.v2 interop scenario through the async Python client, UserClientV2."""
 
 import asyncio
-import contextlib
 import itertools
 import sys
 import uuid
@@ -14,39 +13,10 @@ from roster_client import AbortedError, NotFoundError
 from roster_client.v2 import UserClientV2
 from tests.interop import scenario_v2 as v2
 from tests.interop.scenario_steps import Run, StepFailed, Steps, check, new_run
+from tests.interop.stream_queue import StreamQueue
 
 Event = pb.WatchUsersResponse
 User = user_pb2.User
-
-
-class Watch:
-    """A filtered WatchUsers stream consumed by a background task into a queue."""
-
-    def __init__(self, users: UserClientV2, query: str) -> None:
-        """Open the stream (changes from now on, matching query) and start consuming it."""
-        self._events: asyncio.Queue[Event | Exception] = asyncio.Queue()
-        self._task = asyncio.create_task(self._consume(users, query))
-
-    async def _consume(self, users: UserClientV2, query: str) -> None:
-        """Queue every event; a stream error is queued too, for next() to raise."""
-        try:
-            async for event in users.watch_users(0, filter=query):
-                self._events.put_nowait(event)
-        except Exception as error:  # handed to the step reading the stream
-            self._events.put_nowait(error)
-
-    async def next(self) -> Event:
-        """Return the next event, raising the stream's error or TimeoutError."""
-        item = await asyncio.wait_for(self._events.get(), v2.EVENT_TIMEOUT)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    async def close(self) -> None:
-        """Cancel the stream and wait for the consuming task to end."""
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
 
 
 @dataclass
@@ -55,7 +25,7 @@ class Scenario:
 
     run: Run
     users: UserClientV2
-    watch: Watch | None = None
+    watch: StreamQueue[Event] | None = None
     created: User = field(default_factory=User)
     etag: str = ""
 
@@ -69,8 +39,8 @@ class Scenario:
 
     async def watch_open(self) -> None:
         """Open WatchUsers filtered on the run's label; its first message is a bookmark."""
-        self.watch = Watch(self.users, v2.watch_filter(self.run))
-        first = await self.watch.next()
+        self.watch = StreamQueue(self.users.watch_users(0, filter=v2.watch_filter(self.run)))
+        first = await self.watch.next(v2.EVENT_TIMEOUT)
         check(first.event_type == Event.EVENT_TYPE_BOOKMARK, f"first message is {first}")
 
     async def create(self) -> None:
@@ -168,7 +138,7 @@ class Scenario:
         seen: dict[str, list[str]] = {}
         revisions: list[int] = []
         while "UNDELETED" not in seen.get("a", []):
-            event = await self.watch.next()
+            event = await self.watch.next(v2.EVENT_TIMEOUT)
             kind = Event.EventType.Name(event.event_type).removeprefix("EVENT_TYPE_")
             if kind == "BOOKMARK":
                 continue
