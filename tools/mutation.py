@@ -73,6 +73,10 @@ PYTEST_ARGS = (
 )
 
 
+# Files at the project's root that tests read (the settings table, the released version).
+DOCUMENTS = ("README.md", "CHANGELOG.md")
+
+
 def _toml_list(items: tuple[str, ...]) -> str:
     return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
@@ -85,14 +89,15 @@ def stage(mode: Mode, where: Path) -> None:
     shutil.copytree(PACKAGE, where / "src" / "roster_user", ignore=ignore)
     shutil.copytree(ROOT / "tests", where / "tests", ignore=ignore)
     # Read by tests of what the code declares (the settings table, the contract).
-    shutil.copy2(ROOT / "README.md", where / "README.md")
+    for document in DOCUMENTS:
+        shutil.copy2(ROOT / document, where / document)
     shutil.copytree(ROOT / "proto", where / "proto", ignore=ignore)
     section = "\n".join(
         [
             "",
             "[tool.mutmut]",
             'source_paths = ["src/roster_user"]',
-            'also_copy = ["README.md", "proto"]',
+            "also_copy = " + _toml_list((*DOCUMENTS, "proto")),
             "only_mutate = " + _toml_list(tuple(f"src/roster_user/{m}" for m in mode.modules)),
             "pytest_add_cli_args = " + _toml_list(PYTEST_ARGS),
             "pytest_add_cli_args_test_selection = " + _toml_list(mode.tests),
@@ -172,9 +177,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=sorted(MODES))
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "mutation")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="MODULE",
+        help="mutate just these of the mode's modules (paths below roster_user/), to iterate on one",
+    )
     args = parser.parse_args()
+    mode = MODES[args.mode]
     where = args.out / args.mode
-    stage(MODES[args.mode], where)
+    if args.only:
+        unknown = sorted(set(args.only) - set(mode.modules))
+        if unknown:
+            parser.error(f"not mutated in {args.mode} mode: {', '.join(unknown)}")
+        mode = Mode(modules=tuple(args.only), tests=mode.tests)
+        where = args.out / (args.mode + "-" + "-".join(m.replace("/", ".") for m in args.only))
+    stage(mode, where)
     run = subprocess.run(  # noqa: S603 (our own tool)
         [str(Path(sys.executable).parent / "mutmut"), "run"],
         cwd=where,
