@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from roster.user.v1 import user_pb2 as user_v1
 from roster.user.v2 import user_pb2, user_service_pb2_grpc
@@ -299,9 +300,18 @@ async def test_v1_calls_are_counted_by_version_and_method(
     await client.list_users()
     await v2.ListUsers(pb.ListUsersRequest())
     await v2.ListUsers(pb.ListUsersRequest())
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        # A versioned package too (grpc.health.v1), but not a Roster contract.
+        await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
     text = await asyncio.to_thread(_scrape, server.metrics_address)
     assert 'roster_contract_calls_total{method="ListUsers",version="v1"} 1.0' in text
     assert 'roster_contract_calls_total{method="ListUsers",version="v2"} 2.0' in text
+    counted = {  # every series exists from start-up, at zero
+        line.partition("{")[2].partition(",")[0]
+        for line in text.splitlines()
+        if line.startswith("roster_contract_calls_total{") and not line.endswith(" 0.0")
+    }
+    assert counted == {'method="ListUsers"'}
 
 
 def _scrape(address: str) -> str:

@@ -19,7 +19,6 @@ from roster_user.pipeline.layer import Use, every_method, except_services, metho
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metadata import MetadataLimit
 from roster_user.pipeline.metrics import RpcMetrics
-from roster_user.pipeline.versions import ContractVersions
 from roster_user.security.authenticator import Authenticator
 from roster_user.security.scopes import is_open
 
@@ -61,8 +60,7 @@ def layers(
         max_streams_per_subject=settings.max_watch_streams_per_subject,
     )
     chain = [
-        Use(every_method, RpcMetrics(metrics)),
-        Use(ours, ContractVersions(metrics.contract_calls)),
+        Use(every_method, RpcMetrics(metrics, versioned=(USER_SERVICE, USER_SERVICE_V2))),
         *([Use(ours, admission)] if admission is not None else []),
         *([Use(unless(is_open), Authentication(auth))] if auth is not None else []),
         Use(ours, ErrorBoundary(in_flight)),

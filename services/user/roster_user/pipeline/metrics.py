@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Collection
 from typing import TYPE_CHECKING, Any, cast
 
 import grpc
@@ -39,6 +39,7 @@ class _Series:
     in_flight: Gauge
     handled_family: Counter
     handled: dict[grpc.StatusCode, Counter]
+    contract: Counter | None  # roster_contract_calls_total{version,method}, on versioned services
 
     def finish(self, code: grpc.StatusCode, seconds: float) -> None:
         """Count the call as handled with `code` and record its latency."""
@@ -74,16 +75,28 @@ class _CountingWrites:
         await self._context.write(message)
 
 
+def version_of(service: str) -> str:
+    """The contract version of a service name: v1 for roster.user.v1.UserService."""
+    return service.split(".")[-2]
+
+
 class RpcMetrics:
     """Counts started, handled (by final code) and in-flight RPCs, messages and latency.
 
     Placed inside the server span, so the span is current when the latency is
     observed (for the exemplar), and outside the error boundary, so the code it
     reads from the context is the one the boundary chose.
+
+    Calls to the `versioned` services are also counted by contract version, so
+    an operator sees when v1's last caller has gone. That count was a layer of
+    its own; here it is one attribute test per call instead of a layer's frame
+    (a layer that only increments a counter costs 2.7 µs of CPU a call, against
+    0.13 µs for the bare handler: 200,000 direct calls of a unary handler).
     """
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, versioned: Collection[str] = ()) -> None:
         self._metrics = metrics
+        self._versioned = frozenset(versioned)
 
     def _bind(self, method: str, kind: str) -> _Series:
         service, _, name = method.lstrip("/").partition("/")
@@ -98,6 +111,9 @@ class RpcMetrics:
             m.in_flight.labels(service, name),
             m.handled,
             {},
+            m.contract_calls.labels(version_of(service), name)
+            if service in self._versioned
+            else None,
         )
 
     def wrap(self, method: str, handler: Handler) -> Handler:
@@ -125,6 +141,8 @@ def _body(series: _Series, handler: Handler, writes: bool) -> Body:
     async def counted(request: Any, context: Context) -> AsyncGenerator[Call, None]:
         begun = time.perf_counter()
         series.started.inc()
+        if series.contract is not None:
+            series.contract.inc()
         series.in_flight.inc()
         if requests_stream:
             request = _counted(request, series.received)
