@@ -79,6 +79,8 @@ class ServerSpec:
     workloads: tuple[str, ...]
     watch: bool = False
     metadata: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Stopped (SIGSTOP) except while measured: one process serving one workload.
+    parked: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,6 +157,8 @@ def servers(
             "ROSTER_DATABASE_URL": f"sqlite:///{database(name)}",
             "ROSTER_METRICS_ADDRESS": f"127.0.0.1:{metrics_port()}",
             "ROSTER_WORKERS": str(workers),
+            # The default, stated: only the uvloop variant changes it.
+            "ROSTER_EVENT_LOOP": "asyncio",
             # Stop promptly between runs; nothing routes through a load balancer here.
             "ROSTER_DRAIN_SECONDS": "0",
         }
@@ -166,7 +170,7 @@ def servers(
         if v.auth:
             env |= credentials.server_env()
         metadata = credentials.metadata() if v.auth else {}
-        return ServerSpec(name, command, env, v.workloads, metadata=metadata)
+        return ServerSpec(name, command, env, v.workloads, metadata=metadata, parked=True)
 
     every = (
         "GetUser",
@@ -190,11 +194,10 @@ def servers(
     if other is not None:
         # The echo ceiling and roster-1w again, on the other grpcio (same code, same settings).
         py, tag = str(other.python), f"grpcio {other.version}"
+        env = roster_env(f"roster-1w {tag}", 1)
         specs += [
-            ServerSpec(f"baseline-echo {tag}", echo(py), base, ("GetUser",)),
-            ServerSpec(
-                f"roster-1w {tag}", roster(py), roster_env(f"roster-1w {tag}", 1), ("GetUser",)
-            ),
+            ServerSpec(f"baseline-echo {tag}", echo(py), base, ("GetUser",), parked=True),
+            ServerSpec(f"roster-1w {tag}", roster(py), env, ("GetUser",), parked=True),
         ]
     return specs
 

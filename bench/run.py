@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -11,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,19 @@ def workloads(scale: plan.Scale) -> list[list[load.Workload]]:
     return [*single, [plan.scaled(w, scale) for w in plan.MIX]]
 
 
+@contextlib.contextmanager
+def unparked(server: Server, spec: plan.ServerSpec) -> Iterator[None]:
+    """`server` running for the duration, parked again after if it is a parked one."""
+    if not spec.parked:
+        yield
+        return
+    server.unpark()
+    try:
+        yield
+    finally:
+        server.park()
+
+
 def measure(
     args: argparse.Namespace, scale: plan.Scale, specs: list[plan.ServerSpec], running: list[Server]
 ) -> dict[tuple[str, str], list[load.Measured]]:
@@ -54,9 +69,10 @@ def measure(
             for spec, server in order:
                 if group not in spec.workloads:
                     continue
-                measured = load.run(
-                    args.ghz, args.protoset, server, works, scale.shape, spec.metadata
-                )
+                with unparked(server, spec):
+                    measured = load.run(
+                        args.ghz, args.protoset, server, works, scale.shape, spec.metadata
+                    )
                 for work, outcome in zip(works, measured, strict=True):
                     results.setdefault((work.name, spec.name), []).append(outcome)
                     print(f"rep {rep} {spec.name:15} {work.name:26} {outcome}", flush=True)
@@ -138,6 +154,9 @@ def main() -> int:
     running: list[Server] = []
     try:
         start(specs, out, running)
+        for spec, server in zip(specs, running, strict=True):
+            if spec.parked:
+                server.park()
         results = measure(args, scale, specs, running)
         watched = [
             watch(args, scale, server, rate, per_response)
