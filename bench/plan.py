@@ -58,8 +58,11 @@ VARIANTS = (
     Variant("uvloop", env={"ROSTER_EVENT_LOOP": "uvloop"}),
     Variant("pool-reads", "pool-reads"),
     Variant("one-commit", "one-commit", workloads=("CreateUser (durable)",)),
-    # Every layer's price: each one switched off in turn, in the same run. Tracing
+    # Every layer's price: each one switched off in turn, in the same run, against
+    # `full`: roster-1w unchanged but, like the variants, serving GetUser only (never
+    # the writes that grow roster-1w's database) and parked between its runs. Tracing
     # stays configured but samples nothing, or is not configured at all.
+    Variant("full"),
     Variant("spans unsampled", env={"OTEL_TRACES_SAMPLER_ARG": "0"}),
     Variant("tracing off", env={"OTEL_TRACES_EXPORTER": "none"}),
     *(Variant(f"no-{layer}", f"no-{layer}") for layer in LAYERS),
@@ -180,7 +183,7 @@ def servers(
         "mix 90/10",
     )
     specs = [
-        ServerSpec("baseline-echo", echo(py), base, ("GetUser",)),
+        ServerSpec("baseline-echo", echo(py), base, ("GetUser",), parked=True),
         ServerSpec(
             "baseline-naive",
             [py, "-m", "bench.naive_server", "127.0.0.1:0", str(database("baseline-naive"))],

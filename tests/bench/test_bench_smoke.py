@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "build" / "bench" / "smoke"
 # The grpcio the servers run on a second time (mk/bench.mk BENCH_GRPCIO).
 OTHER_GRPCIO = "1.75.0"
-# roster-1w GetUser with one thing changed: each layer off in turn, auth on, nothing but the handler.
+# roster-1w serving GetUser only: unchanged (`full`), then each layer off in turn, auth on,
+# nothing but the handler.
 LAYER_VARIANTS = (
+    "full",
     "spans unsampled",
     "tracing off",
     "no-metadata-limit",
@@ -189,5 +191,5 @@ def test_the_markdown_report_has_the_layer_prices_and_the_grpcio_and_event_loop_
         assert f"| {price['layer']} | {price['with']} | {price['without']} |" in report
     for choice in ("event loop: uvloop / asyncio", f"grpcio {OTHER_GRPCIO} / pinned: echo"):
         assert f"| {choice} |" in report
-    assert f"grpcio {OTHER_GRPCIO} / pinned: roster | roster-1w | roster-1w grpcio" in report
+    assert f"grpcio {OTHER_GRPCIO} / pinned: roster | roster-1w full | roster-1w grpcio" in report
     assert "| GetUser (v2) / GetUser | rps | roster-1w |" in report
