@@ -35,7 +35,9 @@ async def main(address: str) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     host = address.rpartition(":")[0]
-    sys.stderr.write(json.dumps({"message": "serving", "address": f"{host}:{port}"}) + "\n")
+    # The grpcio in use: `make bench` runs this server on two of them.
+    serving = {"message": "serving", "address": f"{host}:{port}", "grpcio": grpc.__version__}
+    sys.stderr.write(json.dumps(serving) + "\n")
     sys.stderr.flush()
     await stop.wait()
     await server.stop(1)

@@ -51,8 +51,15 @@ class Measured:
         return self.cpu_s * 1e6 / max(self.calls, 1)
 
 
-def ghz_command(ghz: Path, protoset: Path, address: str, work: Workload, shape: Shape) -> list[str]:
-    """The ghz command line for one run, reporting JSON on stdout."""
+def ghz_command(
+    ghz: Path,
+    protoset: Path,
+    address: str,
+    work: Workload,
+    shape: Shape,
+    metadata: dict[str, str] | None = None,
+) -> list[str]:
+    """The ghz command line for one run, reporting JSON on stdout, sending `metadata` with each call."""
     command = [
         str(ghz),
         "--insecure",
@@ -73,6 +80,7 @@ def ghz_command(ghz: Path, protoset: Path, address: str, work: Workload, shape: 
     ]
     command += ["--duration", f"{shape.duration_s}s"] if shape.duration_s else []
     command += ["--total", str(shape.calls)] if shape.calls else []
+    command += ["--metadata", json.dumps(metadata)] if metadata else []
     return [*command, address]
 
 
@@ -94,15 +102,20 @@ def parse(report: dict[str, Any], cpu_s: float) -> Measured:
 
 
 def run(
-    ghz: Path, protoset: Path, server: Server, works: list[Workload], shape: Shape
+    ghz: Path,
+    protoset: Path,
+    server: Server,
+    works: list[Workload],
+    shape: Shape,
+    metadata: dict[str, str] | None = None,
 ) -> list[Measured]:
     """Run the workloads at once (one ghz each) and measure the server's CPU across them."""
     if shape.warmup:
-        run(ghz, protoset, server, works, Shape(calls=shape.warmup))
+        run(ghz, protoset, server, works, Shape(calls=shape.warmup), metadata)
     before = server.cpu()
     procs = [
         subprocess.Popen(
-            ghz_command(ghz, protoset, server.address, work, shape),
+            ghz_command(ghz, protoset, server.address, work, shape, metadata),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

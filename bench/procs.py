@@ -100,8 +100,24 @@ class Server:
         """Resident MiB of the server's processes."""
         return rss_mib(self.pids())
 
+    def park(self) -> None:
+        """Stop the process (SIGSTOP) so its idle work takes no CPU from a measured neighbour."""
+        self._signal_all(signal.SIGSTOP)
+
+    def unpark(self) -> None:
+        """Let a parked process run again (SIGCONT); harmless if it is not parked."""
+        self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, signum: signal.Signals) -> None:
+        for pid in self.pids():
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                continue
+
     def stop(self, timeout_s: float = 60) -> int:
         """SIGTERM, wait, and return the exit code (killed after the timeout)."""
+        self.unpark()  # a parked process would hold SIGTERM until continued
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:

@@ -12,6 +12,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from bench import comparisons
+from bench.plan import Grpcio
+
 Summary = dict[str, Any]
 
 
@@ -39,7 +42,26 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
-def environment(args: argparse.Namespace) -> dict[str, str]:
+def other_grpcio(venv: Path) -> Grpcio:
+    """The second virtualenv's interpreter and the grpcio version it imports."""
+    python = venv / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-c", "import grpc; print(grpc.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Grpcio(python, done.stdout.strip())
+
+
+def _declared_conflicts(venv: Path) -> str:
+    """What `uv pip check` said of the second virtualenv (bench/grpcio_venv.sh wrote it)."""
+    lines = (venv / "pip-check.txt").read_text().splitlines()
+    found = [line for line in lines if line.startswith("The package")]
+    return "; ".join(found) or "none"
+
+
+def environment(args: argparse.Namespace, other: Grpcio | None = None) -> dict[str, str]:
     """CPU count and model, and the versions that shape the numbers."""
     packages = ("grpcio", "protobuf", "opentelemetry-sdk", "prometheus-client", "uvloop")
     versions = {}
@@ -57,6 +79,16 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "ghz": args.ghz_version,
         "go": _version(["go", "env", "GOVERSION"]),
         **versions,
+        **(
+            {
+                "grpcio (second virtualenv)": other.version,
+                "second virtualenv's declared conflicts": _declared_conflicts(
+                    other.python.parents[1]
+                ),
+            }
+            if other is not None
+            else {}
+        ),
     }
 
 
@@ -74,12 +106,12 @@ def ratio(summary: Summary, workload: str, key: str, top: str, bottom: str) -> f
     return a[key] / b[key]
 
 
-def version_ratio(summary: Summary, server: str = "roster-1w") -> float | None:
-    """CPU per GetUser through roster.user.v2 over through v1, on one server in one run."""
+def version_ratio(summary: Summary, key: str, server: str = "roster-1w") -> float | None:
+    """`key` of GetUser through roster.user.v2 over through v1, on one server in one run."""
     v2, v1 = _row(summary, "GetUser (v2)", server), _row(summary, "GetUser", server)
-    if v2 is None or v1 is None or not v1["cpu_us"]:
+    if v2 is None or v1 is None or not v1[key]:
         return None
-    return v2["cpu_us"] / v1["cpu_us"]
+    return v2[key] / v1[key]
 
 
 TARGETS = [
@@ -150,10 +182,10 @@ def markdown(summary: Summary) -> str:
     for workload, key, top, bottom, target in TARGETS:
         value = ratio(summary, workload, key, top, bottom)
         lines.append(f"| {workload} | {key} | {top} / {bottom} | {_fmt(value)} | {target} |")
-    value = version_ratio(summary)
-    lines.append(
-        f"| GetUser (v2) / GetUser | cpu_us | roster-1w | {_fmt(value)} | <= 1.0 (same run) |"
-    )
+    for key, target in (("cpu_us", "<= 1.0 (same run)"), ("rps", "")):
+        value = version_ratio(summary, key)
+        lines.append(f"| GetUser (v2) / GetUser | {key} | roster-1w | {_fmt(value)} | {target} |")
+    lines += comparisons.markdown(summary, summary["environment"].get("grpcio (second virtualenv)"))
     lines += ["", "## WatchUsers fan-out", ""]
     lines += [
         "| Server | changes/s | changes per response | watchers | writes (failed) | write p99 ms "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -11,10 +12,11 @@ import socket
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import load, plan, profile, report, shedding
+from bench import comparisons, load, plan, profile, report, shedding, tokens
 from bench.procs import Server
 from bench.seed import seed
 
@@ -28,17 +30,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(spec: plan.ServerSpec, out: Path) -> Server:
-    """Start a server and wait until it serves."""
-    server = Server(spec.name, spec.command, spec.env, out / f"{spec.name}.log")
-    server.wait_serving()
-    return server
+def start(specs: list[plan.ServerSpec], out: Path, running: list[Server]) -> None:
+    """Start every server at once (appending each to `running`), then wait until all serve."""
+    running += [Server(s.name, s.command, s.env, out / f"{s.name}.log") for s in specs]
+    for server in running:
+        server.wait_serving()
 
 
 def workloads(scale: plan.Scale) -> list[list[load.Workload]]:
     """Each entry is run as one measurement; the mix is two ghz processes at once."""
     single = [[plan.scaled(w, scale)] for w in (plan.GET, plan.GET_V2, plan.LIST, plan.CREATE)]
     return [*single, [plan.scaled(w, scale) for w in plan.MIX]]
+
+
+@contextlib.contextmanager
+def unparked(server: Server, spec: plan.ServerSpec) -> Iterator[None]:
+    """`server` running for the duration, parked again after if it is a parked one."""
+    if not spec.parked:
+        yield
+        return
+    server.unpark()
+    try:
+        yield
+    finally:
+        server.park()
 
 
 def measure(
@@ -54,7 +69,10 @@ def measure(
             for spec, server in order:
                 if group not in spec.workloads:
                     continue
-                measured = load.run(args.ghz, args.protoset, server, works, scale.shape)
+                with unparked(server, spec):
+                    measured = load.run(
+                        args.ghz, args.protoset, server, works, scale.shape, spec.metadata
+                    )
                 for work, outcome in zip(works, measured, strict=True):
                     results.setdefault((work.name, spec.name), []).append(outcome)
                     print(f"rep {rep} {spec.name:15} {work.name:26} {outcome}", flush=True)
@@ -113,6 +131,7 @@ def main() -> int:
     parser.add_argument("--protoset", type=Path, required=True)
     parser.add_argument("--watcher", type=Path, required=True)
     parser.add_argument("--ghz-version", default="unknown")
+    parser.add_argument("--grpcio-venv", type=Path, help="a second virtualenv (grpcio_venv.sh)")
     args = parser.parse_args()
     # Stopped early: still stop every server (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -121,17 +140,23 @@ def main() -> int:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     seed(out / "seed.db", scale.seeded)
-    databases = {}
-    for name in plan.DATABASES:
-        databases[name] = out / f"{name.replace(' ', '-')}.db"
-        shutil.copy(out / "seed.db", databases[name])
+
+    def database(name: str) -> Path:
+        path = out / f"{name.replace(' ', '-')}.db"
+        shutil.copy(out / "seed.db", path)
+        return path
+
     sink = Server("otlp-sink", [sys.executable, "-m", "bench.otlp_sink"], {}, out / "otlp.log")
-    specs = plan.servers(
-        databases, sink.wait_serving(), [free_port() for _ in range(2 + len(plan.VARIANTS))]
-    )
+    # Valid for a day: longer than any run.
+    credentials = tokens.mint(out, lifetime_s=86400)
+    other = report.other_grpcio(args.grpcio_venv) if args.grpcio_venv else None
+    specs = plan.servers(database, sink.wait_serving(), free_port, credentials, other)
     running: list[Server] = []
     try:
-        running += [start(spec, out) for spec in specs]
+        start(specs, out, running)
+        for spec, server in zip(specs, running, strict=True):
+            if spec.parked:
+                server.park()
         results = measure(args, scale, specs, running)
         watched = [
             watch(args, scale, server, rate, per_response)
@@ -159,13 +184,14 @@ def main() -> int:
         "exit_codes": codes,
         "profile": profiled,
         "spans_exported": report.spans(out / "otlp.log"),
-        "environment": report.environment(args),
+        "environment": report.environment(args, other),
         "scale": {
             "seeded": scale.seeded,
             "reps": scale.reps,
             "shape": dataclasses.asdict(scale.shape),
         },
     }
+    summary["layer_prices"] = comparisons.layer_prices(summary)
     (out / "results.json").write_text(json.dumps(summary, indent=2))
     text = report.markdown(summary)
     (out / "results.md").write_text(text)

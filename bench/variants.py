@@ -4,11 +4,14 @@
 reader thread pool like every other read, instead of running on the event loop.
 `python -m bench.variants one-commit serve`: the writer commits every write on
 its own (no group commit), the rate the group commit is compared with.
-`make bench` runs those two; the outcome is in bench/results.md. Two more take parts
-away to show where a GetUser's CPU goes (run by hand, see bench/README.md):
-`no-layers` serves without the call pipeline's layers (no spans, metrics, error
-boundary or limits), and `canned` additionally answers GetUser with the first
-response it built, so neither the store nor the conversion runs.
+The rest take parts away to show where a GetUser's CPU goes, each layer's price
+being the difference from the full pipeline in the same run (bench/README.md):
+`no-<layer>` serves without one layer of the call pipeline (metadata-limit,
+metrics, versions, admission, boundary or limits; spans and auth are switched by
+their own settings), `no-layers` without any of them, and `canned` additionally
+answers GetUser with the first response it built, so neither the store nor the
+conversion runs. `make bench` runs them all; the outcome is in bench/results.md.
+Only this process changes: production settings and code stay as they are.
 """
 
 from __future__ import annotations
@@ -22,10 +25,28 @@ from typing import Any, TypeVar
 from roster_user import cli
 from roster_user.api.servicer import UserServicer
 from roster_user.pipeline import chain
+from roster_user.pipeline.admission import Admission
+from roster_user.pipeline.boundary import ErrorBoundary
+from roster_user.pipeline.layer import Use
+from roster_user.pipeline.limits import CallLimits
+from roster_user.pipeline.metadata import MetadataLimit
+from roster_user.pipeline.metrics import RpcMetrics
+from roster_user.pipeline.versions import ContractVersions
 from roster_user.store.sqlite import store as sqlite_store
 
 T = TypeVar("T")
 _group_commit_init = sqlite_store.SqliteStore.__init__
+_full_chain = chain.layers
+
+# `no-<name>`: the pipeline without the layer of this type.
+LAYERS: dict[str, type] = {
+    "metadata-limit": MetadataLimit,
+    "metrics": RpcMetrics,
+    "versions": ContractVersions,
+    "admission": Admission,
+    "boundary": ErrorBoundary,
+    "limits": CallLimits,
+}
 
 
 async def _lookup_on_pool(
@@ -40,6 +61,13 @@ def _one_commit_init(self: sqlite_store.SqliteStore, path: Path, **options: Any)
 
 def _no_layers(*args: Any, **kwargs: Any) -> list[Any]:
     return []
+
+
+def _without(kind: type) -> None:
+    def layers(*args: Any, **kwargs: Any) -> list[Use]:
+        return [use for use in _full_chain(*args, **kwargs) if not isinstance(use.layer, kind)]
+
+    chain.layers = layers
 
 
 def _canned() -> None:
@@ -60,6 +88,8 @@ def main(variant: str, argv: list[str]) -> int:
         chain.layers = _no_layers  # type: ignore[assignment]
         if variant == "canned":
             _canned()
+    elif variant.removeprefix("no-") in LAYERS:
+        _without(LAYERS[variant.removeprefix("no-")])
     elif variant == "pool-reads":
         sqlite_store.SqliteStore._lookup = _lookup_on_pool  # type: ignore[method-assign]
     elif variant == "one-commit":
