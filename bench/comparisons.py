@@ -24,7 +24,6 @@ LAYER_PRICES = (
         "roster-1w tracing off",
     ),
     ("metrics (RPC counters and histogram)", "roster-1w full", "roster-1w no-metrics"),
-    ("contract version counter", "roster-1w full", "roster-1w no-versions"),
     ("admission", "roster-1w full", "roster-1w no-admission"),
     ("auth on: a JWT (ES256) verified per call", "roster-1w auth on", "roster-1w full"),
     ("error boundary", "roster-1w full", "roster-1w no-boundary"),

@@ -51,7 +51,7 @@ class Variant:
 
 
 # The pipeline's layers bench.variants can take out one at a time (its LAYERS).
-LAYERS = ("metadata-limit", "metrics", "versions", "admission", "boundary", "limits")
+LAYERS = ("metadata-limit", "metrics", "admission", "boundary", "limits")
 VARIANTS = (
     # Experiments behind the decisions in results.md: ROSTER_EVENT_LOOP=uvloop,
     # point reads on the reader pool, and no group commit.

@@ -7,7 +7,7 @@ its own (no group commit), the rate the group commit is compared with.
 The rest take parts away to show where a GetUser's CPU goes, each layer's price
 being the difference from the full pipeline in the same run (bench/README.md):
 `no-<layer>` serves without one layer of the call pipeline (metadata-limit,
-metrics, versions, admission, boundary or limits; spans and auth are switched by
+metrics, admission, boundary or limits; spans and auth are switched by
 their own settings), `no-layers` without any of them, and `canned` additionally
 answers GetUser with the first response it built, so neither the store nor the
 conversion runs. `make bench` runs them all; the outcome is in bench/results.md.
@@ -31,7 +31,6 @@ from roster_user.pipeline.layer import Use
 from roster_user.pipeline.limits import CallLimits
 from roster_user.pipeline.metadata import MetadataLimit
 from roster_user.pipeline.metrics import RpcMetrics
-from roster_user.pipeline.versions import ContractVersions
 from roster_user.store.sqlite import store as sqlite_store
 
 T = TypeVar("T")
@@ -42,7 +41,6 @@ _full_chain = chain.layers
 LAYERS: dict[str, type] = {
     "metadata-limit": MetadataLimit,
     "metrics": RpcMetrics,
-    "versions": ContractVersions,
     "admission": Admission,
     "boundary": ErrorBoundary,
     "limits": CallLimits,

@@ -21,7 +21,6 @@ LAYER_VARIANTS = (
     "tracing off",
     "no-metadata-limit",
     "no-metrics",
-    "no-versions",
     "no-admission",
     "auth on",
     "no-boundary",

@@ -302,7 +302,8 @@ async def test_v1_calls_are_counted_by_version_and_method(
     await v2.ListUsers(pb.ListUsersRequest())
     async with grpc.aio.insecure_channel(server.address) as channel:
         # A versioned package too (grpc.health.v1), but not a Roster contract.
-        await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
+        health: Any = health_pb2_grpc.HealthStub(channel)  # the stubs lack Check
+        await health.Check(health_pb2.HealthCheckRequest())
     text = await asyncio.to_thread(_scrape, server.metrics_address)
     assert 'roster_contract_calls_total{method="ListUsers",version="v1"} 1.0' in text
     assert 'roster_contract_calls_total{method="ListUsers",version="v2"} 2.0' in text
