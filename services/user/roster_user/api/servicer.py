@@ -18,7 +18,8 @@ import grpc
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_user.api import field_behavior
-from roster_user.api.convert import ChangeEvents, bookmark, fields_from_proto, user_to_proto
+from roster_user.api.change_events import ChangeEvents
+from roster_user.api.convert import bookmark, change_to_proto, fields_from_proto, user_to_proto
 from roster_user.api.encodings import UserEncodings
 from roster_user.api.wire import message_field, string_field
 from roster_user.api.wire_cache import WireCache
@@ -44,6 +45,7 @@ ENCODED = (
     "UpdateUser",
     "DeleteUser",
     "UndeleteUser",
+    "WatchUsers",
 )
 
 
@@ -63,7 +65,7 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         self._feed = feed
         self._erasure = erasure
         self._purge_after = purge_after
-        self._events = ChangeEvents(purge_after=purge_after)
+        self._events = ChangeEvents(lambda change: change_to_proto(change, purge_after))
         self._encoded = UserEncodings(
             "v1", self._proto, cache if cache is not None else WireCache(0, 0)
         )
@@ -154,9 +156,9 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         )
         return pb.PurgeUserResponse(name=user.name, uid=user.uid)
 
-    async def WatchUsers(
+    async def WatchUsers(  # type: ignore[override]
         self, request: pb.WatchUsersRequest, context: Context
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
+    ) -> AsyncIterator[bytes]:
         """Stream changes after the start revision: first a bookmark, then the backlog, then live."""
         violations = []
         if request.start_revision < 0:
@@ -173,12 +175,15 @@ class UserServicer(user_service_pb2_grpc.UserServiceServicer):
         async with contextlib.aclosing(watched):
             async for item in watched:
                 if isinstance(item, Bookmark):
-                    yield bookmark(item.revision)
+                    yield bookmark(item.revision).SerializeToString()
                 else:
                     yield self._response(item, per_response)
 
-    def _response(self, changes: list[Change], per_response: int) -> pb.WatchUsersResponse:
-        """One change as its own response, or several in `changes` when the caller asked."""
+    def _response(self, changes: list[Change], per_response: int) -> bytes:
+        """One change as its own response, or several in `changes` when the caller asked.
+
+        The same bytes for every watcher of the change (api/change_events.py).
+        """
         if per_response == 1:
             return self._events.of(changes[0])
         return self._events.run_of(changes)

@@ -18,6 +18,7 @@ from google.api import field_behavior_pb2
 
 from roster.user.v2 import user_pb2, user_service_pb2_grpc
 from roster.user.v2 import user_service_pb2 as pb
+from roster_user.api.change_events import ChangeEvents
 from roster_user.api.encodings import UserEncodings
 from roster_user.api.field_behavior import fields_with
 from roster_user.api.v2.convert import (
@@ -64,6 +65,7 @@ ENCODED = (
     "SuspendUser",
     "ActivateUser",
     "UndeleteUser",
+    "WatchUsers",
 )
 
 
@@ -86,6 +88,7 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         self._encoded = UserEncodings(
             "v2", self._proto, cache if cache is not None else WireCache(0, 0)
         )
+        self._events = ChangeEvents(lambda change: change_to_proto(change, purge_after))
 
     def _proto(self, user: User, paths: frozenset[str] | None = None) -> user_pb2.User:
         return masked(user_to_proto(user, self._purge_after), paths)
@@ -211,9 +214,9 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         )
         return pb.PurgeUserResponse(name=user.name, uid=user.uid)
 
-    async def WatchUsers(
+    async def WatchUsers(  # type: ignore[override]
         self, request: pb.WatchUsersRequest, context: Context
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
+    ) -> AsyncIterator[bytes]:
         """Stream the changes whose user matches the filter: a bookmark, the backlog, then live."""
         violations = []
         if request.start_revision < 0:
@@ -230,16 +233,14 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         async with contextlib.aclosing(watched):
             async for item in watched:
                 if isinstance(item, Bookmark):
-                    yield bookmark(item.revision)
+                    yield bookmark(item.revision).SerializeToString()
                     continue
-                events = [self._event(c) for c in item if _wanted(expr, c)]
-                if per_response == 1 and events:
-                    yield events[0]
-                elif events:
-                    yield pb.WatchUsersResponse(revision=events[-1].revision, changes=events)
-
-    def _event(self, change: Change) -> pb.WatchUsersResponse:
-        return change_to_proto(change, self._purge_after)
+                # Encoded once for every watcher with the same changes (api/change_events.py).
+                wanted = [change for change in item if _wanted(expr, change)]
+                if per_response == 1 and wanted:
+                    yield self._events.of(wanted[0])
+                elif wanted:
+                    yield self._events.run_of(wanted)
 
 
 def _wanted(expr: user_filter.Expr | None, change: Change) -> bool:
