@@ -73,7 +73,7 @@ class Settings:
         "100000",
         parse.non_negative_int,
         "user encodings kept per process for reuse by reads, one per user version and "
-        "contract (0: none)",
+        "contract; each also costs about 350 bytes of bookkeeping (0: none)",
     )
     wire_cache_bytes: int = setting(
         "67108864",
