@@ -9,7 +9,6 @@ from google.protobuf import timestamp_pb2
 
 from roster.user.v1 import user_pb2, user_service_pb2
 from roster_user.api.convert import (
-    ChangeEvents,
     bookmark,
     change_to_proto,
     fields_from_proto,
@@ -51,39 +50,6 @@ def _change(revision: int) -> Change:
         1,
     )
     return Change(revision, EventType.CREATED, user, moment)
-
-
-def test_each_change_is_converted_once_and_shared_within_the_window() -> None:
-    events = ChangeEvents(window=2)
-    first = events.of(_change(1))
-    assert first == change_to_proto(_change(1))
-    assert events.of(_change(1)) is first
-    events.of(_change(2))
-    events.of(_change(3))  # revision 1 leaves the window
-    again = events.of(_change(1))
-    assert again == first
-    assert again is not first
-
-
-def test_run_of_shares_one_response_per_run_and_forgets_the_oldest_past_the_limit() -> None:
-    events = ChangeEvents(runs=1)
-    run = [_change(1), _change(2)]
-    first = events.run_of(run)
-    assert first.revision == 2
-    assert [event.revision for event in first.changes] == [1, 2]
-    assert events.run_of(run) is first
-    events.run_of([_change(3)])  # the run 1..2 leaves
-    again = events.run_of(run)
-    assert again == first
-    assert again is not first
-
-
-def test_a_run_is_keyed_by_its_first_last_and_count() -> None:
-    events = ChangeEvents()
-    whole = events.run_of([_change(1), _change(2), _change(3)])
-    tail = events.run_of([_change(2), _change(3)])
-    assert [e.revision for e in whole.changes] == [1, 2, 3]
-    assert [e.revision for e in tail.changes] == [2, 3]
 
 
 def test_a_user_converts_with_every_field() -> None:

@@ -68,6 +68,18 @@ class Settings:
     max_watch_streams: int = setting(
         "1000", parse.positive_int, "open WatchUsers streams; more get RESOURCE_EXHAUSTED"
     )
+    # ---- reads served from cached encodings
+    wire_cache_entries: int = setting(
+        "100000",
+        parse.non_negative_int,
+        "user encodings kept per process for reuse by reads, one per user version and "
+        "contract; each also costs about 350 bytes of bookkeeping (0: none)",
+    )
+    wire_cache_bytes: int = setting(
+        "67108864",
+        parse.non_negative_int,
+        "bytes of user encodings kept per process; the least recently used go first (0: none)",
+    )
     # ---- the change feed and watch streams
     watch_buffer_events: int = setting(
         "1000",

@@ -50,6 +50,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    """A whole number, zero or above."""
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be zero or a positive integer")
+    return value
+
+
 def seconds(text: str) -> float:
     """A finite, non-negative number of seconds."""
     value = float(text)

@@ -19,9 +19,12 @@ from grpc_health.v1 import health_pb2_grpc
 from roster.user.v1 import user_service_pb2_grpc
 from roster.user.v2 import user_service_pb2_grpc as user_service_v2_pb2_grpc
 from roster_user.api import reflection
+from roster_user.api import servicer as v1
 from roster_user.api.contract import HEALTH_SERVICE, USER_SERVICE, USER_SERVICE_V2
 from roster_user.api.servicer import UserServicer
+from roster_user.api.v2 import servicer as v2
 from roster_user.api.v2.servicer import UserServicerV2
+from roster_user.api.wire_cache import WireCache
 from roster_user.config import Settings, SettingsError
 from roster_user.domain.errors import DomainError
 from roster_user.domain.paging import PageTokens
@@ -228,11 +231,14 @@ def _add_services(
     """Register the user service, health and reflection behind the call pipeline."""
     registry = Registry()
     purge_after = retention.purge_after(settings.purge_after_seconds)
-    servicer = UserServicer(directory, feed, erasure, purge_after=purge_after)
+    cache = _wire_cache(settings, observers.metrics)
+    servicer = UserServicer(directory, feed, erasure, purge_after=purge_after, cache=cache)
     user_service_pb2_grpc.add_UserServiceServicer_to_server(servicer, registry)  # type: ignore[arg-type]
     # v2 is a second adapter over the same use cases and store (AIP-185).
-    servicer_v2 = UserServicerV2(directory, feed, erasure, purge_after=purge_after)
+    servicer_v2 = UserServicerV2(directory, feed, erasure, purge_after=purge_after, cache=cache)
     user_service_v2_pb2_grpc.add_UserServiceServicer_to_server(servicer_v2, registry)  # type: ignore[arg-type]
+    registry.pass_through(USER_SERVICE, v1.ENCODED)
+    registry.pass_through(USER_SERVICE_V2, v2.ENCODED)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, registry)  # type: ignore[arg-type]
     if settings.reflection:
@@ -247,6 +253,13 @@ def _add_services(
         chain.refuse_unknown(settings, observers.metrics, auth),
     )
     return health_servicer
+
+
+def _wire_cache(settings: Settings, metrics: Metrics) -> WireCache:
+    """The users' encodings both contracts share, bounded as the settings say, its size a metric."""
+    cache = WireCache(settings.wire_cache_entries, settings.wire_cache_bytes)
+    metrics.wire_cache_from(lambda: cache.entries, lambda: cache.size)
+    return cache
 
 
 def _start_reporting(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from google.protobuf import timestamp_pb2
@@ -74,57 +73,6 @@ def change_to_proto(
         user=user,
         commit_time=timestamp(change.commit_time),
     )
-
-
-class ChangeEvents:
-    """WatchUsers responses built once and shared by every watcher.
-
-    A change reaches every open stream within moments, so a small window of
-    recent revisions saves all but one conversion per change; with a thousand
-    watchers the conversions were a large share of the fan-out's CPU. Watchers
-    that take several changes per response and keep up get the same run of
-    revisions each round, so those responses are shared the same way.
-
-    A revision alone does not name its content: a purge (by any process)
-    rewrites the earlier events of the purged user without their personal
-    data. So an event is reused only for an equal change, and a run only when
-    it is made of the very events `of` gives now.
-    """
-
-    def __init__(
-        self, window: int = 1024, runs: int = 64, purge_after: timedelta | None = None
-    ) -> None:
-        self._purge_after = purge_after
-        self._window = window
-        self._runs = runs
-        self._events: dict[int, tuple[Change, Response]] = {}
-        self._batches: dict[tuple[int, int, int], tuple[tuple[Response, ...], Response]] = {}
-
-    def of(self, change: Change) -> Response:
-        """The event for `change` (shared: never modify it)."""
-        cached = self._events.get(change.revision)
-        if cached is not None and (cached[0] is change or cached[0] == change):
-            return cached[1]
-        event = change_to_proto(change, self._purge_after)
-        self._events[change.revision] = (change, event)
-        if len(self._events) > self._window:
-            del self._events[next(iter(self._events))]  # the oldest revision
-        return event
-
-    def run_of(self, changes: Sequence[Change]) -> Response:
-        """One response carrying `changes`, consecutive revisions (shared: never modify it)."""
-        # A watcher's changes are a gapless run of the change log, so the first
-        # revision, the last and the count name the run.
-        key = (changes[0].revision, changes[-1].revision, len(changes))
-        events = tuple(self.of(change) for change in changes)
-        cached = self._batches.get(key)
-        if cached is not None and all(a is b for a, b in zip(cached[0], events, strict=True)):
-            return cached[1]
-        response = Response(revision=changes[-1].revision, changes=events)
-        self._batches[key] = (events, response)
-        if len(self._batches) > self._runs:
-            del self._batches[next(iter(self._batches))]
-        return response
 
 
 def bookmark(revision: int) -> user_service_pb2.WatchUsersResponse:

@@ -71,6 +71,12 @@ class Metrics:
         self.watch_streams = Gauge(
             "roster_watch_streams_open", "WatchUsers streams open right now.", registry=r
         )
+        self.wire_cache_entries = Gauge(
+            "roster_wire_cache_entries", "User encodings kept for reuse by reads.", registry=r
+        )
+        self.wire_cache_bytes = Gauge(
+            "roster_wire_cache_bytes", "Bytes of the user encodings kept for reuse.", registry=r
+        )
         # roster_build_info{version, contract} 1: which release answers, for dashboards and alerts.
         Info("roster_build", "The release this server is.", registry=r).info(
             {"version": VERSION, "contract": CONTRACT}
@@ -109,6 +115,11 @@ class Metrics:
     def watch_streams_from(self, count: Callable[[], int]) -> None:
         """Read the open watch stream count at scrape time."""
         self.watch_streams.set_function(lambda: float(count()))
+
+    def wire_cache_from(self, entries: Callable[[], int], size: Callable[[], int]) -> None:
+        """Read the wire cache's entries and bytes at scrape time."""
+        self.wire_cache_entries.set_function(lambda: float(entries()))
+        self.wire_cache_bytes.set_function(lambda: float(size()))
 
     def key_set_from(self, size: Callable[[], int], state: Callable[[], str]) -> None:
         """Read the trusted key count and the key set's state at scrape time."""

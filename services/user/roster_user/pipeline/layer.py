@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import grpc
 
@@ -80,6 +80,18 @@ class Registry:
 
     def add_generic_rpc_handlers(self, generic_handlers: Iterable[object]) -> None:
         """Ignored: the same methods arrive through add_registered_method_handlers."""
+
+    def pass_through(self, service: str, methods: Iterable[str]) -> None:
+        """Those methods answer with their response already encoded: send the bytes as they are.
+
+        grpc.aio writes a response returned by a handler without a serializer
+        unchanged, so a handler that assembles cached encodings (api/encodings.py)
+        skips building a message. The layers never read a response, so they
+        wrap these handlers as they wrap any other.
+        """
+        handlers = self.services[service]
+        for name in methods:
+            handlers[name] = cast(Any, handlers[name])._replace(response_serializer=None)
 
 
 class _Unknown(grpc.GenericRpcHandler):

@@ -1,4 +1,10 @@
-"""UserServicer for roster.user.v2: the second adapter over the same use cases as v1."""
+"""UserServicer for roster.user.v2: the second adapter over the same use cases as v1.
+
+As in v1 (api/servicer.py), the methods in ENCODED answer with encoded bytes
+built from each user's cached encoding, through a pass-through serializer. A
+read mask makes another encoding of the user: masked answers are converted
+each time and never cached.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from google.api import field_behavior_pb2
 
 from roster.user.v2 import user_pb2, user_service_pb2_grpc
 from roster.user.v2 import user_service_pb2 as pb
+from roster_user.api.change_events import ChangeEvents
+from roster_user.api.encodings import UserEncodings
 from roster_user.api.field_behavior import fields_with
 from roster_user.api.v2.convert import (
     bookmark,
@@ -21,6 +29,8 @@ from roster_user.api.v2.convert import (
     read_mask,
     user_to_proto,
 )
+from roster_user.api.wire import repeated_field, string_field
+from roster_user.api.wire_cache import WireCache
 from roster_user.domain import filter as user_filter
 from roster_user.domain.errors import FieldViolation, InvalidArgument
 from roster_user.domain.model import Change, EventType, State, User
@@ -43,6 +53,20 @@ WRITABLE = (
     - {"etag"}
 )
 IMMUTABLE = fields_with(_USER, field_behavior_pb2.IMMUTABLE)
+# Methods answering with encoded bytes, registered with a pass-through serializer.
+ENCODED = (
+    "GetUser",
+    "BatchGetUsers",
+    "ListUsers",
+    "CreateUser",
+    "BatchCreateUsers",
+    "UpdateUser",
+    "DeleteUser",
+    "SuspendUser",
+    "ActivateUser",
+    "UndeleteUser",
+    "WatchUsers",
+)
 
 
 class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
@@ -55,31 +79,47 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         erasure: Erasure,
         *,
         purge_after: timedelta | None = None,
+        cache: WireCache | None = None,
     ) -> None:
         self._users = users
         self._feed = feed
         self._erasure = erasure
         self._purge_after = purge_after
+        self._encoded = UserEncodings(
+            "v2", self._proto, cache if cache is not None else WireCache(0, 0)
+        )
+        self._events = ChangeEvents(lambda change: change_to_proto(change, purge_after))
 
     def _proto(self, user: User, paths: frozenset[str] | None = None) -> user_pb2.User:
         return masked(user_to_proto(user, self._purge_after), paths)
 
-    async def GetUser(self, request: pb.GetUserRequest, context: Context) -> user_pb2.User:
-        """Read one user, with only the fields of the read mask."""
-        paths = read_mask(request.read_mask)
-        return self._proto(await self._users.get(request.name), paths)
+    def _encode(self, user: User, paths: frozenset[str] | None = None) -> bytes:
+        """The User's encoding: the cached one unmasked, a fresh one under a read mask."""
+        if paths is None:
+            return self._encoded.of(user)
+        return self._proto(user, paths).SerializeToString(deterministic=True)
 
-    async def BatchGetUsers(
+    def _users_field(self, users: list[User], paths: frozenset[str] | None) -> bytes:
+        """`users` as the repeated field 1 of a list or batch response."""
+        if paths is None:
+            return self._encoded.repeated(users)
+        return repeated_field(1, (self._encode(user, paths) for user in users))
+
+    async def GetUser(self, request: pb.GetUserRequest, context: Context) -> bytes:  # type: ignore[override]
+        """Read one user, with only the fields of the read mask: an encoded User."""
+        paths = read_mask(request.read_mask)
+        return self._encode(await self._users.get(request.name), paths)
+
+    async def BatchGetUsers(  # type: ignore[override]
         self, request: pb.BatchGetUsersRequest, context: Context
-    ) -> pb.BatchGetUsersResponse:
-        """Read several users, all or nothing."""
+    ) -> bytes:
+        """Read several users, all or nothing: an encoded BatchGetUsersResponse."""
         paths = read_mask(request.read_mask)
-        users = await self._users.batch_get(list(request.names))
-        return pb.BatchGetUsersResponse(users=[self._proto(user, paths) for user in users])
+        return self._users_field(await self._users.batch_get(list(request.names)), paths)
 
-    async def ListUsers(
+    async def ListUsers(  # type: ignore[override]
         self, request: pb.ListUsersRequest, context: Context
-    ) -> pb.ListUsersResponse:
+    ) -> bytes:
         """Read a page of users matching the v2 filter language."""
         paths = read_mask(request.read_mask)
         page = await self._users.page(
@@ -90,23 +130,21 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
             show_deleted=request.show_deleted,
             expression=True,
         )
-        return pb.ListUsersResponse(
-            users=[self._proto(user, paths) for user in page.users],
-            next_page_token=page.next_page_token,
-        )
+        # users = 1 and next_page_token = 2, in field order as a message would encode them.
+        return self._users_field(page.users, paths) + string_field(2, page.next_page_token)
 
-    async def CreateUser(self, request: pb.CreateUserRequest, context: Context) -> user_pb2.User:
+    async def CreateUser(self, request: pb.CreateUserRequest, context: Context) -> bytes:  # type: ignore[override]
         """Create an active user, idempotently when a request_id is given."""
         if not request.HasField("user"):
             raise InvalidArgument.of("user", "is required")
         user = await self._users.create(
             fields_from_proto(request.user), user_id=request.user_id, request_id=request.request_id
         )
-        return self._proto(user)
+        return self._encode(user)  # and the next read of this version is cached
 
-    async def BatchCreateUsers(
+    async def BatchCreateUsers(  # type: ignore[override]
         self, request: pb.BatchCreateUsersRequest, context: Context
-    ) -> pb.BatchCreateUsersResponse:
+    ) -> bytes:
         """Create up to 1000 users, all or nothing."""
         violations = [
             FieldViolation(f"requests[{i}].request_id", "must be empty; set the batch's request_id")
@@ -117,9 +155,9 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
             raise InvalidArgument(violations)
         items = [(fields_from_proto(item.user), item.user_id) for item in request.requests]
         users = await self._users.batch_create(items, request_id=request.request_id)
-        return pb.BatchCreateUsersResponse(users=[self._proto(user) for user in users])
+        return self._encoded.repeated(users)  # BatchCreateUsersResponse.users = 1
 
-    async def UpdateUser(self, request: pb.UpdateUserRequest, context: Context) -> user_pb2.User:
+    async def UpdateUser(self, request: pb.UpdateUserRequest, context: Context) -> bytes:  # type: ignore[override]
         """Change the masked fields of a user; state is not among them."""
         if not request.HasField("user"):
             raise InvalidArgument.of("user", "is required")
@@ -129,36 +167,36 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
             _mask_paths(request),
             request.user.etag,
         )
-        return self._proto(user)
+        return self._encode(user)
 
-    async def SuspendUser(self, request: pb.SuspendUserRequest, context: Context) -> user_pb2.User:
+    async def SuspendUser(self, request: pb.SuspendUserRequest, context: Context) -> bytes:  # type: ignore[override]
         """Suspend an active user."""
         user = await self._users.transition(
             request.name, State.SUSPENDED, reason=request.reason, etag=request.etag
         )
-        return self._proto(user)
+        return self._encode(user)
 
-    async def ActivateUser(
+    async def ActivateUser(  # type: ignore[override]
         self, request: pb.ActivateUserRequest, context: Context
-    ) -> user_pb2.User:
+    ) -> bytes:
         """Activate a suspended user."""
         user = await self._users.transition(
             request.name, State.ACTIVE, reason=request.reason, etag=request.etag
         )
-        return self._proto(user)
+        return self._encode(user)
 
-    async def DeleteUser(self, request: pb.DeleteUserRequest, context: Context) -> user_pb2.User:
-        """Soft-delete a user; an empty User when allow_missing found nothing."""
+    async def DeleteUser(self, request: pb.DeleteUserRequest, context: Context) -> bytes:  # type: ignore[override]
+        """Soft-delete a user; an empty User (no bytes) when allow_missing found nothing."""
         user = await self._users.delete(
             request.name, etag=request.etag, allow_missing=request.allow_missing
         )
-        return user_pb2.User() if user is None else self._proto(user)
+        return b"" if user is None else self._encode(user)
 
-    async def UndeleteUser(
+    async def UndeleteUser(  # type: ignore[override]
         self, request: pb.UndeleteUserRequest, context: Context
-    ) -> user_pb2.User:
+    ) -> bytes:
         """Restore a soft-deleted user."""
-        return self._proto(await self._users.undelete(request.name, etag=request.etag))
+        return self._encode(await self._users.undelete(request.name, etag=request.etag))
 
     async def PurgeUser(
         self, request: pb.PurgeUserRequest, context: Context
@@ -176,9 +214,9 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         )
         return pb.PurgeUserResponse(name=user.name, uid=user.uid)
 
-    async def WatchUsers(
+    async def WatchUsers(  # type: ignore[override]
         self, request: pb.WatchUsersRequest, context: Context
-    ) -> AsyncIterator[pb.WatchUsersResponse]:
+    ) -> AsyncIterator[bytes]:
         """Stream the changes whose user matches the filter: a bookmark, the backlog, then live."""
         violations = []
         if request.start_revision < 0:
@@ -195,16 +233,14 @@ class UserServicerV2(user_service_pb2_grpc.UserServiceServicer):
         async with contextlib.aclosing(watched):
             async for item in watched:
                 if isinstance(item, Bookmark):
-                    yield bookmark(item.revision)
+                    yield bookmark(item.revision).SerializeToString()
                     continue
-                events = [self._event(c) for c in item if _wanted(expr, c)]
-                if per_response == 1 and events:
-                    yield events[0]
-                elif events:
-                    yield pb.WatchUsersResponse(revision=events[-1].revision, changes=events)
-
-    def _event(self, change: Change) -> pb.WatchUsersResponse:
-        return change_to_proto(change, self._purge_after)
+                # Encoded once for every watcher with the same changes (api/change_events.py).
+                wanted = [change for change in item if _wanted(expr, change)]
+                if per_response == 1 and wanted:
+                    yield self._events.of(wanted[0])
+                elif wanted:
+                    yield self._events.run_of(wanted)
 
 
 def _wanted(expr: user_filter.Expr | None, change: Change) -> bool:
