@@ -1,4 +1,8 @@
-"""ROSTER_WORKERS=2: two processes serve one port, drain together, and share the change feed."""
+"""ROSTER_WORKERS=2: two processes serve one port, drain together, and share the change feed.
+
+Every test runs over SQLite and PostgreSQL: the workers share the database, and
+over either one a write through one worker must wake the other's watchers.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,10 @@ BOOKMARK = pb.WatchUsersResponse.EVENT_TYPE_BOOKMARK
 CREATED = pb.WatchUsersResponse.EVENT_TYPE_CREATED
 # The generated stubs are typed for sync channels; these are grpc.aio channels.
 Stub = Any
+# The supervisor gives its workers 60 s to start and then says why they did not;
+# waiting longer than that lets its own report, not this wait, fail a slow start
+# (two spawned workers on a 2-core machine shared with other loads once took over 30 s).
+START_WAIT_S = 90
 
 
 def connection_owners(port: int, pids: list[int]) -> dict[int, int]:
@@ -63,27 +71,27 @@ async def channels(address: str, count: int) -> AsyncIterator[list[Stub]]:
 
 async def serving(server: ServerProcess) -> tuple[str, int, list[int]]:
     """Address, port and worker pids from the supervisor's 'serving' line."""
-    entry = await server.wait_for_log("serving")
+    entry = await server.wait_for_log("serving", timeout=START_WAIT_S)
     address = str(entry["address"])
     return address, int(address.rpartition(":")[2]), [int(p) for p in entry["pids"]]
 
 
 def two_worker_pool(
-    tmp_path: Path, **settings: str
+    database_url: str, **settings: str
 ) -> contextlib.AbstractAsyncContextManager[ServerProcess]:
-    """A supervisor with two workers over a fresh database; `settings` override the defaults."""
+    """A supervisor with two workers over `database_url`; `settings` override the defaults."""
     defaults = {
         "drain_seconds": "0.2",
         "watch_poll_seconds": "0.05",
         "metrics_address": "127.0.0.1:0",
     }
-    return server_process(tmp_path / "roster.db", workers="2", **(defaults | settings))
+    return server_process(database_url, workers="2", **(defaults | settings))
 
 
 @pytest.fixture
-async def two_workers(tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    """A supervisor with two workers over a fresh database."""
-    async with two_worker_pool(tmp_path) as server:
+async def two_workers(database_url: str) -> AsyncIterator[ServerProcess]:
+    """A supervisor with two workers over a fresh database, on each backend in turn."""
+    async with two_worker_pool(database_url) as server:
         yield server
 
 
@@ -132,13 +140,15 @@ async def test_a_worker_that_dies_makes_the_supervisor_stop_the_other_and_exit_n
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 async def test_a_second_instance_on_the_port_in_use_fails_to_start(
-    two_workers: ServerProcess, tmp_path: Path, workers: str
+    two_workers: ServerProcess, database_url: str, workers: str
 ) -> None:
     address, _, _ = await serving(two_workers)
     env = {
         **os.environ,
         "ROSTER_LISTEN_ADDRESS": address,
-        "ROSTER_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}",
+        # The database the pool serves, as another replica's would be: it is
+        # there and migrated, so it cannot be why the second instance fails.
+        "ROSTER_DATABASE_URL": database_url,
         "ROSTER_WORKERS": workers,
         # Only the gRPC port may be the reason it fails.
         "ROSTER_METRICS_ADDRESS": "",
@@ -176,14 +186,14 @@ async def test_watchers_on_each_worker_see_writes_made_through_the_other(
 
 
 async def test_a_write_wakes_the_other_workers_feed_without_waiting_for_its_poll(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
     # The feed reads the change log on every poll and every bookmark tick (a
     # quarter of the bookmark interval); both this long would time the reads
     # below out: only the nudge a worker sends its peer after each write can
     # bring those changes across in time.
     async with two_worker_pool(
-        tmp_path, watch_poll_seconds="60", watch_bookmark_seconds="240"
+        database_url, watch_poll_seconds="60", watch_bookmark_seconds="240"
     ) as server:
         await writes_reach_watchers_on_both_workers(server)
 

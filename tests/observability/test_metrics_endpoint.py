@@ -46,8 +46,10 @@ async def test_two_servers_in_one_process_each_count_only_their_own_calls(
             async with UserClient(first.address) as client:
                 with pytest.raises(NotFoundError):
                     await client.get_user("users/missing")
+            # Waits for the call to be counted at all; the assertion below then
+            # holds only if it was counted once.
             first_page = await scrape_once_settled(
-                first.metrics_address, lambda page: value(page, HANDLED, **GET_USER) == 1
+                first.metrics_address, lambda page: value(page, HANDLED, **GET_USER) >= 1
             )
             second_page = await scrape(second.metrics_address)
         finally:

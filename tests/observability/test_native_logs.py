@@ -18,6 +18,8 @@ async def test_grpc_core_lines_arrive_as_json_records_and_every_stderr_line_is_j
 ) -> None:
     # At debug verbosity grpc core itself warns, in plain text, that debug is not for production.
     monkeypatch.setenv("GRPC_VERBOSITY", "debug")
+    # SQLite only: these lines come from grpc core, whatever the store; at debug
+    # verbosity one run takes about 18 s, which PostgreSQL would double for nothing.
     async with server_process(tmp_path / "roster.db") as server:
         async with UserClient(await server.address()) as users:
             assert (await users.list_users()).users == []

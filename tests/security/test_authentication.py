@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,13 +16,15 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
-from roster_client import UnauthenticatedError, UserClient
+from roster.user.v1 import user_service_pb2_grpc
+from roster_client import PermissionDeniedError, UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
 from roster_user.lifecycle.running import Running
 from roster_user.security.principal import MAX_LOGGED_SUBJECT
 from roster_user.security.tokens import DUPLICATE
+from tests.support.corruption import corrupt_user
+from tests.support.errors import assert_error
 
 from .conftest import Errors, Start, auth_settings, bearer
 from .leaks import Capture
@@ -163,8 +164,9 @@ async def test_a_key_added_to_the_jwks_file_is_trusted_without_a_restart(
     mint.keys["ec-2"] = ec.generate_private_key(ec.SECP256R1())
     token = mint.token(kid="ec-2")
     async with UserClient(auth_server.address, token=token) as users:
-        with pytest.raises(UnauthenticatedError):
+        with pytest.raises(UnauthenticatedError) as refused:
             await users.list_users()
+        assert_error(refused.value, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED")
         mint.publish()
         assert (await users.list_users()).users == []
 
@@ -234,8 +236,9 @@ async def test_the_subject_is_logged_with_a_denial_but_the_token_never_is(
     running = await start(**auth_settings(mint))
     token = mint.token(subject="bob", scope="users.read")
     async with UserClient(running.address, token=token) as users:
-        with pytest.raises(Exception, match="PERMISSION_DENIED"):
+        with pytest.raises(PermissionDeniedError) as denied:
             await users.delete_user("users/x")
+    assert_error(denied.value, grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED")
     lines = no_leaks.lines
     denials = [line for line in lines if line["message"] == "call denied"]
     assert [line["subject"] for line in denials] == ["bob"]
@@ -243,21 +246,13 @@ async def test_the_subject_is_logged_with_a_denial_but_the_token_never_is(
     assert jwt.get_unverified_header(token)["kid"] == "ec-1"
 
 
-@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_an_unexpected_failure_logs_the_subject_and_tells_the_caller_only_a_correlation_id(
     start: Start, mint: Mint, errors: Errors, no_leaks: Capture
 ) -> None:
     running = await start(**auth_settings(mint))
     token = mint.token(subject="dave")
     async with UserClient(running.address, token=token) as users:
-        await users.create_user(
-            user_pb2.User(email="dave@example.com", display_name="D"), user_id="d"
-        )
-    database = running.settings.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(database) as db:
-        db.execute(
-            "UPDATE users SET labels = 'not json' WHERE user_id = 'd'"
-        )  # no code writes this
+        await corrupt_user(users, running.settings.database_url, user_id="d")
     async with grpc.aio.insecure_channel(running.address) as channel:
         stub: Any = user_service_pb2_grpc.UserServiceStub(channel)
         call = stub.GetUser(pb.GetUserRequest(name="users/d"), metadata=bearer(token))

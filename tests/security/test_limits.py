@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import grpc
 import h2.errors
-import pytest
 
 from roster.user.v1 import user_pb2, user_service_pb2_grpc
 from roster.user.v1 import user_service_pb2 as pb
 from roster_client import UserClient
 from roster_client.errors import from_rpc_error
+from tests.support.write_lock import writes_held
 
 from . import h2client
 from .conftest import Errors, Start, auth_settings, bearer
@@ -46,25 +44,18 @@ async def test_one_subject_hits_its_watch_cap_while_another_is_still_served(
     assert from_rpc_error(refused).reason == "ERROR_REASON_TOO_MANY_REQUESTS"
 
 
-@pytest.mark.parametrize("fresh_database", ["sqlite"], indirect=True)  # writes to SQLite directly
 async def test_a_call_without_a_deadline_gets_the_server_ceiling(
-    start: Start, tmp_path: Path, errors: Errors
+    start: Start, errors: Errors
 ) -> None:
     running = await start(max_call_seconds=0.5)
-    database = running.settings.database_url.removeprefix("sqlite:///")
     # Another process holding the write lock keeps the call waiting for as long as it likes.
-    blocker = sqlite3.connect(database, isolation_level=None)
-    try:
-        blocker.execute("BEGIN IMMEDIATE")
+    with writes_held(running.settings.database_url):
         async with grpc.aio.insecure_channel(running.address) as channel:
             stub: Any = user_service_pb2_grpc.UserServiceStub(channel)
             request = pb.CreateUserRequest(
                 user=user_pb2.User(email="slow@example.com", display_name="S"), user_id="slow"
             )
             error = await errors.expect(stub.CreateUser(request))  # no deadline at all
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     decoded = from_rpc_error(error)
     assert (decoded.reason, decoded.metadata) == (

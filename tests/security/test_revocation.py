@@ -13,6 +13,7 @@ from roster_client import UnauthenticatedError, UserClient
 from roster_client.errors import from_rpc_error
 from roster_user.pipeline.auth import REVOKED
 from tests.observability.scraping import scrape, value
+from tests.support.errors import assert_error
 
 from .conftest import Errors, Start, auth_settings, bearer
 from .tokens import Mint
@@ -25,8 +26,9 @@ async def test_emptying_the_key_set_refuses_tokens_that_were_accepted(
     async with UserClient(running.address, token=mint.token()) as users:
         assert (await users.list_users()).users == []
         mint.jwks_file.write_text(json.dumps({"keys": []}))
-        with pytest.raises(UnauthenticatedError):
+        with pytest.raises(UnauthenticatedError) as refused:
             await users.list_users()
+    assert_error(refused.value, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED")
     page = await scrape(running.metrics_address)
     assert value(page, "roster_jwks_keys") == 0
     assert value(page, "roster_jwks_state", state="empty") == 1
@@ -39,8 +41,9 @@ async def test_a_deleted_key_set_fails_closed_after_the_stale_bound(
     async with UserClient(running.address, token=mint.token()) as users:
         assert (await users.list_users()).users == []
         mint.jwks_file.unlink()
-        with pytest.raises(UnauthenticatedError):
+        with pytest.raises(UnauthenticatedError) as refused:
             await users.list_users()
+    assert_error(refused.value, grpc.StatusCode.UNAUTHENTICATED, "UNAUTHENTICATED")
 
 
 async def test_a_deleted_key_set_keeps_the_previous_keys_within_the_stale_bound(
