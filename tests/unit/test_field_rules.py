@@ -7,7 +7,12 @@ import pytest
 from roster_user.domain.errors import FieldViolation
 from roster_user.domain.fields import WRITABLE
 from roster_user.domain.model import State, UserFields
-from roster_user.domain.rules import check_fields, check_request_id, check_user_id
+from roster_user.domain.rules import (
+    check_fields,
+    check_request_id,
+    check_state_reason,
+    check_user_id,
+)
 
 EMAIL_TEXT = "must be an email address such as ann@example.com"
 USER_ID_TEXT = (
@@ -90,3 +95,18 @@ def test_user_ids_outside_the_rules_are_refused_with_the_rules(user_id: str) -> 
 def test_a_request_id_must_be_a_uuid() -> None:
     assert check_request_id("0f0e4b9c-1d2e-4f5a-8b7c-6d5e4f3a2b1c") == []
     assert check_request_id("not-a-uuid") == [FieldViolation("request_id", "must be a UUID")]
+
+
+REASON_TEXT = "must be at most 200 characters without control characters"
+
+
+@pytest.mark.parametrize("reason", ["", "r" * 200, "on leave \u00e9"])
+def test_a_state_reason_up_to_the_limit_is_accepted(reason: str) -> None:
+    assert check_state_reason(reason, "reason") == []
+
+
+@pytest.mark.parametrize("reason", ["r" * 201, "r\x00", "\x9f", "r\ud800"])
+def test_a_state_reason_one_past_the_limit_or_with_a_control_character_is_refused(
+    reason: str,
+) -> None:
+    assert check_state_reason(reason, "reason") == [FieldViolation("reason", REASON_TEXT)]
