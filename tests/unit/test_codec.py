@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import UTC, datetime
 
 from roster_user.domain.model import Change, EventType, State, User
@@ -66,3 +68,29 @@ def test_a_cursor_comes_from_the_sort_column_and_the_sequence() -> None:
 def test_microseconds_round_trip_exactly() -> None:
     assert codec.from_micros(codec.to_micros(MOMENT)) == MOMENT
     assert codec.from_micros(0) == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+SUSPENDED = dataclasses.replace(USER, delete_time=MOMENT, state_reason="on leave: Jürgen's call")
+
+
+def test_a_state_reason_round_trips_through_a_row_and_a_snapshot() -> None:
+    assert codec.user_from_row(codec.user_columns(SUSPENDED)) == SUSPENDED
+    assert codec.from_snapshot(codec.snapshot(SUSPENDED)) == SUSPENDED
+
+
+def test_a_snapshot_is_compact_json_that_keeps_non_ascii_text_as_it_is() -> None:
+    # The change log holds one snapshot per change: no padding, no \u escapes.
+    assert codec.snapshot(SUSPENDED) == (
+        '{"user_id":"ann","uid":"uid-1","email":"Ann@Example.com","display_name":"Ann",'
+        '"state":2,"labels":"{\\"a\\": \\"ü\\", \\"b\\": \\"2\\"}","external_id":"x",'
+        '"create_time":1778051289123456,"update_time":1778051289123456,'
+        '"delete_time":1778051289123456,"version":4,"state_reason":"on leave: Jürgen\'s call"}'
+    )
+
+
+def test_a_snapshot_from_before_state_reasons_reads_back_with_none() -> None:
+    columns = json.loads(codec.snapshot(SUSPENDED))
+    del columns["state_reason"]
+    old = codec.from_snapshot(json.dumps(columns))
+    assert old == dataclasses.replace(SUSPENDED, state_reason="")
+    assert old.state_reason == ""

@@ -12,11 +12,13 @@ from roster_user.domain.errors import (
     NotFound,
     Reason,
     ResourceError,
+    ResourceExhausted,
     Unavailable,
     email_in_use,
     request_id_reused,
     schema_not_current,
     store_unavailable,
+    too_complex_for_store,
     user_exists,
     user_not_found,
 )
@@ -58,6 +60,12 @@ CASES = [
         "database schema is at version 2, expected 3",
         Reason.STORE_UNAVAILABLE,
     ),
+    (
+        lambda: too_complex_for_store(),
+        InvalidArgument,
+        "request: is too complex for the user store; stay within the limits the contract states",
+        Reason.INVALID_ARGUMENT,
+    ),
 ]
 
 
@@ -84,3 +92,14 @@ def test_a_reused_request_id_names_the_request_id_field() -> None:
     assert [(v.field, v.description) for v in request_id_reused().violations] == [
         ("request_id", "was already used for a different request")
     ]
+
+
+def test_a_request_too_complex_for_the_store_names_the_whole_request() -> None:
+    assert [(v.field, v.description) for v in too_complex_for_store().violations] == [
+        ("request", "is too complex for the user store; stay within the limits the contract states")
+    ]
+
+
+def test_a_retry_delay_is_kept_for_the_boundary_to_report() -> None:
+    assert ResourceExhausted("m", retry_delay=0.25).retry_delay == 0.25
+    assert ResourceExhausted("m").retry_delay is None

@@ -10,6 +10,8 @@ from roster_user.domain.errors import InvalidArgument, Reason
 from roster_user.domain.model import State
 from roster_user.domain.query import (
     DEFAULT_PAGE_SIZE,
+    MAX_FILTER_CHARACTERS,
+    MAX_LABEL_CONDITIONS,
     MAX_PAGE_SIZE,
     SortKey,
     UserFilter,
@@ -152,3 +154,77 @@ def test_a_malformed_name_names_the_name_field_unless_told_otherwise() -> None:
     with pytest.raises(InvalidArgument) as caught:
         user_id_from_name("people/ann")
     assert refusal(caught)[0] == "name"
+
+
+def _name_filter(length: int) -> str:
+    """A display_name filter exactly `length` characters long."""
+    text = 'display_name = ""'
+    return text[:-1] + "a" * (length - len(text)) + '"'
+
+
+def test_a_filter_of_exactly_the_maximum_length_is_parsed() -> None:
+    text = _name_filter(MAX_FILTER_CHARACTERS)
+    assert len(text) == 16384
+    assert parse_filter(text) == UserFilter(display_name="a" * (16384 - 17))
+
+
+def test_a_filter_one_character_past_the_maximum_is_refused() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_filter(_name_filter(MAX_FILTER_CHARACTERS + 1))
+    assert refusal(caught) == (
+        "filter",
+        "must be at most 16384 characters",
+        Reason.INVALID_FILTER,
+    )
+
+
+def _label_filter(count: int) -> str:
+    return " AND ".join(f'labels.k{n} = "v{n}"' for n in range(count))
+
+
+def test_exactly_the_maximum_number_of_label_conditions_is_parsed() -> None:
+    parsed = parse_filter(_label_filter(MAX_LABEL_CONDITIONS))
+    assert MAX_LABEL_CONDITIONS == 64
+    assert parsed == UserFilter(
+        labels=tuple(sorted((f"k{n}", f"v{n}") for n in range(MAX_LABEL_CONDITIONS)))
+    )
+
+
+def test_one_label_condition_past_the_maximum_is_refused() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_filter(_label_filter(MAX_LABEL_CONDITIONS + 1))
+    assert refusal(caught) == (
+        "filter",
+        "must have at most 64 label conditions",
+        Reason.INVALID_FILTER,
+    )
+
+
+def test_repeating_one_label_key_counts_every_condition() -> None:
+    # The limit bounds the statement the store runs, not the labels matched.
+    text = " AND ".join(['labels.team = "blue"'] * (MAX_LABEL_CONDITIONS + 1))
+    with pytest.raises(InvalidArgument) as caught:
+        parse_filter(text)
+    assert refusal(caught)[1] == "must have at most 64 label conditions"
+
+
+def test_or_inside_a_quoted_value_is_part_of_the_value() -> None:
+    assert parse_filter('labels.team = "red OR blue"') == UserFilter(
+        labels=(("team", "red OR blue"),)
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("STRAßE@Example.com", "strasse@example.com"),  # sharp s: lower() keeps ß
+        ("ẞ@example.com", "ss@example.com"),  # capital sharp s: lower() gives ß
+        ("ﬁle@example.com", "file@example.com"),  # the fi ligature: lower() keeps it
+        ("ΟΔΟΣ@example.com", "οδοσ@example.com"),  # capital sigma: lower() gives final ς
+        ("οδος@example.com", "οδοσ@example.com"),  # final sigma: lower() keeps ς
+        ("ꭰ@example.com", "Ꭰ@example.com"),  # Cherokee folds to upper: lower() keeps ꭰ
+    ],
+)
+def test_an_email_condition_folds_case_where_lower_would_not(written: str, folded: str) -> None:
+    assert written.lower() != folded
+    assert parse_filter(f'email = "{written}"') == UserFilter(email_key=folded)

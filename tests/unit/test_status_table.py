@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
@@ -56,6 +56,7 @@ def unpacked(status: status_pb2.Status) -> list[object]:
         error_details_pb2.ErrorInfo,
         error_details_pb2.BadRequest,
         error_details_pb2.ResourceInfo,
+        error_details_pb2.RetryInfo,
     ]
     found: list[object] = []
     for detail in status.details:
@@ -151,6 +152,26 @@ def test_the_error_info_is_packed_first_and_whole() -> None:
     packed = any_pb2.Any()
     packed.Pack(errors.error_info(Reason.ETAG_MISMATCH, {}))
     assert decoded(status).details[0] == packed
+
+
+def test_a_retry_delay_becomes_retry_info_to_the_nanosecond() -> None:
+    error = ResourceExhausted("slow down", retry_delay=1.5)
+    assert unpacked(decoded(errors.to_status(error))) == [
+        errors.error_info(Reason.TOO_MANY_REQUESTS, {}),
+        error_details_pb2.RetryInfo(
+            retry_delay=duration_pb2.Duration(seconds=1, nanos=500_000_000)
+        ),
+    ]
+
+
+def test_a_retry_delay_of_zero_still_tells_the_caller_to_retry_now() -> None:
+    [_, retry] = unpacked(decoded(errors.to_status(ResourceExhausted("m", retry_delay=0.0))))
+    assert retry == error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration())
+
+
+def test_without_a_retry_delay_there_is_no_retry_info() -> None:
+    proto = decoded(errors.to_status(ResourceExhausted("m")))
+    assert [type(d).__name__ for d in unpacked(proto)] == ["ErrorInfo"]
 
 
 def test_every_domain_reason_is_declared_in_the_contract() -> None:
