@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -92,7 +93,7 @@ class Receiver:
         try:
             return await asyncio.wait_for(wait(), timeout)
         except TimeoutError:
-            names = [span.name for span in self.spans]
+            names = dict(collections.Counter(span.name for span in self.spans))
             raise AssertionError(f"timed out waiting for {what}; received {names}") from None
 
     def handler(self) -> grpc.GenericRpcHandler:

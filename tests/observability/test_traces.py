@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -14,14 +16,18 @@ from opentelemetry.proto.trace.v1 import trace_pb2
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from roster.user.v1 import user_service_pb2 as pb
+from roster.user.v1 import user_service_pb2_grpc
 from roster_client import NotFoundError, RosterError, UserClient
 from tests.conftest import a_user, backend_of
 from tests.monitoring.scrape import free_port
 from tests.observability.conftest import SERVER_SERVICE_NAME
 from tests.observability.receiver import ReceivedSpan, Receiver
+from tests.observability.scraping import metrics_address, scrape, value
 from tests.support.corruption import corrupt_user
 from tests.support.errors import assert_internal
 from tests.support.processes import server_process
+from tests.support.waiting import until
 
 USERS = "/roster.user.v1.UserService/"
 SERVER = trace_pb2.Span.SpanKind.SPAN_KIND_SERVER
@@ -216,3 +222,52 @@ async def test_a_server_error_marks_the_span_failed_and_a_stream_gets_a_span_whe
     watch = by_name[USERS + "WatchUsers"]
     assert watch.attributes["rpc.grpc.status_code"] == grpc.StatusCode.CANCELLED.value[0]
     assert watch.span.end_time_unix_nano > watch.span.start_time_unix_nano
+
+
+# Users of about 8 KiB (64 labels of 63 characters), so a backlog of them is
+# many times the client's flow-control window (64 KiB with BDP probing off).
+BIG_LABELS = {f"k{i:02d}-" + "k" * 58: "v" * 63 for i in range(64)}
+BACKLOG = 200
+
+
+async def test_a_watch_cancelled_while_grpc_waits_to_send_still_ends_its_span(
+    traced: Receiver, tmp_path: Path
+) -> None:
+    """grpc.aio never resumes or closes a stream whose call is cancelled inside its send.
+
+    The pipeline closes it when the call is done (pipeline/calls.py); before, its
+    span, metrics and watch subscription ended only when the garbage collector
+    found it, and an idle server may not collect for minutes. SQLite only: the
+    store plays no part in how a stream ends.
+    """
+    database = f"sqlite:///{tmp_path / 'roster.db'}"
+    async with server_process(database, drain_seconds="0") as server:
+        metrics = await metrics_address(server)
+        options = [("grpc.http2.bdp_probe", 0)]
+        async with grpc.aio.insecure_channel(await server.address(), options=options) as channel:
+            stub: Any = user_service_pb2_grpc.UserServiceStub(channel)
+            for first in range(0, BACKLOG, 50):
+                await asyncio.gather(
+                    *(
+                        stub.CreateUser(pb.CreateUserRequest(user=a_user(n, labels=BIG_LABELS)))
+                        for n in range(first, first + 50)
+                    )
+                )
+            watch = stub.WatchUsers(pb.WatchUsersRequest(start_revision=1))
+            assert (await watch.read()).event_type == pb.WatchUsersResponse.EVENT_TYPE_BOOKMARK
+
+            async def streaming_the_backlog() -> bool:
+                page = await scrape(metrics)
+                return value(page, "grpc_server_msg_sent_total", grpc_method="WatchUsers") >= 5
+
+            # The client reads nothing more: the server fills the window and waits in its send.
+            await until(streaming_the_backlog, "the server to send part of the backlog")
+            watch.cancel()
+            spans = await traced.wait_for(
+                lambda received: any(
+                    s.name == USERS + "WatchUsers" for s in server_spans(received)
+                ),
+                "the cancelled watch's span",
+            )
+    (watched,) = [s for s in server_spans(spans) if s.name == USERS + "WatchUsers"]
+    assert watched.attributes["rpc.grpc.status_code"] == grpc.StatusCode.CANCELLED.value[0]

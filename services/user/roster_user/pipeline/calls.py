@@ -7,7 +7,9 @@ unary or streaming, so the dispatch between grpc's four handler kinds lives here
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import types
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
@@ -74,7 +76,7 @@ def _unary(body: Body, behavior: Callable[[Any, Context], Awaitable[Any]]) -> Be
 
 
 def _yielding(body: Body, behavior: Callable[[Any, Context], AsyncIterator[Any]]) -> Behavior:
-    async def run(request: Any, context: Context) -> AsyncIterator[Any]:
+    async def stream(request: Any, context: Context) -> AsyncGenerator[Any, None]:
         steps = body(request, context)
         call = await anext(steps)
         try:
@@ -87,7 +89,34 @@ def _yielding(body: Body, behavior: Callable[[Any, Context], AsyncIterator[Any]]
             await _thrown(steps, error)
         await _finished(steps)
 
+    async def run(request: Any, context: Context) -> AsyncIterator[Any]:
+        responses = cast(types.AsyncGeneratorType[Any, None], stream(request, context))
+        done: Any = lambda _context: _close_if_abandoned(responses)  # noqa: E731 (grpc's stub types it narrowly)
+        context.add_done_callback(done)
+        async for response in responses:
+            yield response
+
     return run
+
+
+# Streams being closed; asyncio keeps only weak references to running tasks.
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _close_if_abandoned(responses: types.AsyncGeneratorType[Any, None]) -> None:
+    """Close a stream grpc left suspended at a `yield` when its call ended.
+
+    A call cancelled while grpc.aio is sending one of its messages never asks
+    the generator for the next one, and grpc does not close it: its layers
+    (the span, the metrics, a watch's subscription) would end only when the
+    garbage collector finds it, which in an idle process can be minutes. A
+    stream running or already finished is ending by itself.
+    """
+    if responses.ag_running or responses.ag_frame is None:
+        return
+    task = asyncio.get_running_loop().create_task(responses.aclose())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
 
 
 def _writing(body: Body, behavior: Callable[[Any, Context], Awaitable[None]]) -> Behavior:
