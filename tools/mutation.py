@@ -51,6 +51,7 @@ MODES = {
             "users/retention.py",
             "api/errors.py",
             "api/convert.py",
+            "api/change_events.py",
             "store/codec.py",
         ),
         tests=("tests/unit", "tests/store"),

@@ -25,6 +25,11 @@ RESPONSES: dict[str, type[v1_pb.WatchUsersResponse] | type[v2_pb.WatchUsersRespo
 }
 
 
+# Eight labels out of key order: upb writes a map in its own (per-process) order
+# unless asked to be deterministic, so two keys would match key order half the time.
+LABELS = {key: str(n) for n, key in enumerate("zyxwvuts")}
+
+
 def _change(revision: int, event: EventType = EventType.CREATED, labels: bool = True) -> Change:
     moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=revision)
     user = User(
@@ -33,7 +38,7 @@ def _change(revision: int, event: EventType = EventType.CREATED, labels: bool = 
         "a@example.com",
         "A",
         State.ACTIVE,
-        {"z": "1", "a": "2"} if labels else {},
+        LABELS if labels else {},
         "",
         moment,
         moment,
