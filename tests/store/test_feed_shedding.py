@@ -33,9 +33,12 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'roster.db'}"
 
 
-def a_feed(store: UserStore, lag: Callable[[], float] = lambda: 0.0, **limits: float) -> ChangeFeed:
+def a_feed(
+    store: UserStore,
+    lag: Callable[[], float] = lambda: 0.0,
+    max_lag_seconds: float = MAX_LAG,
+) -> ChangeFeed:
     """A feed (not started: the test runs its steps) with the documented default limits."""
-    settings = {"max_lag_seconds": MAX_LAG, "max_behind_seconds": MAX_BEHIND, **limits}
     return ChangeFeed(
         store,
         poll_seconds=30,
@@ -44,7 +47,8 @@ def a_feed(store: UserStore, lag: Callable[[], float] = lambda: 0.0, **limits: f
         buffer=100,
         max_streams=100,
         lag=lag,
-        **settings,
+        max_lag_seconds=max_lag_seconds,
+        max_behind_seconds=MAX_BEHIND,
     )
 
 
