@@ -260,3 +260,20 @@ async def test_changes_sent_from_the_backlog_are_not_sent_again_live(
         await feed._deliver_batch()
         feed._hand_over_round()
         assert revisions(await anext(watched)) == [3]
+
+
+async def test_changes_pruned_while_a_watch_reads_its_backlog_end_it_as_out_of_range(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    for n in range(3):
+        await store.create(a_user(n), None)
+    await feed._deliver_batch()  # nobody subscribed: the position moves to 3
+    watched = watch(users, feed, start_revision=1, per_batch=10)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(1)
+        await store.create(a_user(3), None)
+        await store.prune_changes(1)  # 2 and 3 are gone before the backlog is read
+        with pytest.raises(OutOfRange) as ended:
+            await anext(watched)
+    assert ended.value.metadata == {"oldest_resumable_revision": "3"}
