@@ -277,3 +277,20 @@ async def test_changes_pruned_while_a_watch_reads_its_backlog_end_it_as_out_of_r
         with pytest.raises(OutOfRange) as ended:
             await anext(watched)
     assert ended.value.metadata == {"oldest_resumable_revision": "3"}
+
+
+async def test_a_watch_from_the_newest_revision_goes_live_though_older_changes_are_pruned_meanwhile(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    for n in range(3):
+        await store.create(a_user(n), None)
+    await feed._deliver_batch()  # nobody subscribed: the position moves to 3
+    watched = watch(users, feed, start_revision=3, per_batch=1)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(3)
+        for n in (3, 4):
+            await store.create(a_user(n), None)
+        await feed._deliver_batch()
+        await store.prune_changes(1)  # only 5 is kept: 3 and 4 are gone, yet nothing is missed
+        assert [revisions(await anext(watched)) for _ in range(2)] == [[4], [5]]
