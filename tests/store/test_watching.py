@@ -113,8 +113,11 @@ async def test_a_watcher_that_falls_behind_is_told_to_slow_down_with_its_last_re
                 await anext(watched)
     finally:
         await small.close()
-    assert ended.value.reason is Reason.WATCHER_TOO_SLOW
-    assert ended.value.metadata == {"last_revision": "2"}
+    assert (ended.value.message, ended.value.reason, ended.value.metadata) == (
+        "this watcher fell too far behind; resume from the last revision received",
+        Reason.WATCHER_TOO_SLOW,
+        {"last_revision": "2"},
+    )
 
 
 async def test_a_watch_ended_by_shutdown_is_unavailable_with_its_last_revision(
@@ -128,8 +131,11 @@ async def test_a_watch_ended_by_shutdown_is_unavailable_with_its_last_revision(
         await feed.close()
         with pytest.raises(Unavailable) as ended:
             await anext(watched)
-    assert ended.value.reason is Reason.SHUTTING_DOWN
-    assert ended.value.metadata == {"last_revision": "1"}
+    assert (ended.value.message, ended.value.reason, ended.value.metadata) == (
+        "the server is shutting down; resume on another replica",
+        Reason.SHUTTING_DOWN,
+        {"last_revision": "1"},
+    )
 
 
 async def test_a_watch_from_the_newest_revision_starts_with_no_backlog(
@@ -176,3 +182,115 @@ async def test_a_watch_of_one_change_per_response_is_served_at_once_not_in_round
                 assert revisions(await anext(watched)) == [expected]
     finally:
         await hourly.close()
+
+
+def unstarted(store: UserStore) -> ChangeFeed:
+    """A feed whose steps the test runs itself (reads, round hand-overs), so nothing races it."""
+    return ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=30, round_seconds=0, buffer=100, max_streams=10
+    )
+
+
+async def test_a_bookmark_after_a_quiet_spell_names_the_last_revision_sent(
+    store: UserStore, users: UserDirectory
+) -> None:
+    quick = ChangeFeed(
+        store, poll_seconds=30, quiet_seconds=0.2, round_seconds=0, buffer=10, max_streams=10
+    )
+    await quick.start()
+    try:
+        watched = watch(users, quick, start_revision=0, per_batch=1)
+        async with contextlib.aclosing(watched), asyncio.timeout(10):
+            assert await anext(watched) == Bookmark(0)
+            await created(store, quick, 1)
+            item = await anext(watched)
+            while isinstance(item, Bookmark):  # a quiet spell may pass before the change
+                item = await anext(watched)
+            assert revisions(item) == [1]
+            assert await anext(watched) == Bookmark(1)
+    finally:
+        await quick.close()
+
+
+async def test_changes_ready_together_go_out_in_one_batch_of_up_to_the_asked_size(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    watched = watch(users, feed, start_revision=0, per_batch=3)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(0)
+        for n in range(4):
+            await store.create(a_user(n), None)
+        await feed._deliver_batch()
+        feed._hand_over_round()
+        assert [revisions(await anext(watched)) for _ in range(2)] == [[1, 2, 3], [4]]
+
+
+async def test_a_watch_of_two_changes_per_response_waits_for_the_round(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    watched = watch(users, feed, start_revision=0, per_batch=2)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(0)
+        await store.create(a_user(1), None)
+        await feed._deliver_batch()
+        pending = asyncio.ensure_future(anext(watched))
+        for _ in range(20):  # ample turns to take a change that were already queued
+            await asyncio.sleep(0)
+        assert not pending.done()
+        feed._hand_over_round()
+        assert revisions(await pending) == [1]
+
+
+async def test_changes_sent_from_the_backlog_are_not_sent_again_live(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    feed.subscribe(in_rounds=True)  # so the feed holds what it reads for the next round
+    for n in (1, 2):
+        await store.create(a_user(n), None)
+    await feed._deliver_batch()
+    # Subscribed after the read: the backlog sends 2, and the round then hands over 1 and 2.
+    watched = watch(users, feed, start_revision=1, per_batch=10)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert [revisions(await anext(watched)) for _ in range(2)] == [Bookmark(1), [2]]
+        feed._hand_over_round()
+        await store.create(a_user(3), None)
+        await feed._deliver_batch()
+        feed._hand_over_round()
+        assert revisions(await anext(watched)) == [3]
+
+
+async def test_changes_pruned_while_a_watch_reads_its_backlog_end_it_as_out_of_range(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    for n in range(3):
+        await store.create(a_user(n), None)
+    await feed._deliver_batch()  # nobody subscribed: the position moves to 3
+    watched = watch(users, feed, start_revision=1, per_batch=10)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(1)
+        await store.create(a_user(3), None)
+        await store.prune_changes(1)  # 2 and 3 are gone before the backlog is read
+        with pytest.raises(OutOfRange) as ended:
+            await anext(watched)
+    assert ended.value.metadata == {"oldest_resumable_revision": "3"}
+
+
+async def test_a_watch_from_the_newest_revision_goes_live_though_older_changes_are_pruned_meanwhile(
+    store: UserStore, users: UserDirectory
+) -> None:
+    feed = unstarted(store)
+    for n in range(3):
+        await store.create(a_user(n), None)
+    await feed._deliver_batch()  # nobody subscribed: the position moves to 3
+    watched = watch(users, feed, start_revision=3, per_batch=1)
+    async with contextlib.aclosing(watched), asyncio.timeout(10):
+        assert await anext(watched) == Bookmark(3)
+        for n in (3, 4):
+            await store.create(a_user(n), None)
+        await feed._deliver_batch()
+        await store.prune_changes(1)  # only 5 is kept: 3 and 4 are gone, yet nothing is missed
+        assert [revisions(await anext(watched)) for _ in range(2)] == [[4], [5]]

@@ -306,8 +306,9 @@ class ChangeFeed:
         behind = {s: t for s, t in since.items() if t is not None}
         too_long = [s for s, t in behind.items() if now - t > self._max_behind]
         # One slow reader is that reader's business (its buffer bounds it);
-        # many at once mean the server cannot send to everyone.
-        crowded = len(too_long) >= max(_CROWD_MIN, len(since) // _CROWD_SHARE)
+        # many at once mean the server cannot send to everyone: at least two,
+        # and at least a quarter of the watchers (2 of 9 is not; 3 of 9 is).
+        crowded = len(too_long) >= _CROWD_MIN and len(too_long) * _CROWD_SHARE >= len(since)
         if not lagging and not crowded:
             return
         self._next_shed = now + _SHED_PAUSE_SECONDS

@@ -55,6 +55,10 @@ async def _backlog(
     """The committed changes after `position` up to `until`, where the subscription begins."""
     while position < until:
         backlog = await users.changes_after(position, _BACKLOG_BATCH)
+        # Pruned since the watch began? Then changes after `position` may be
+        # missing from that read: the watcher is told (OUT_OF_RANGE), not left
+        # with a silent gap. Checked after the read, as a prune only moves on.
+        await users.check_resumable(position, until)
         due = [change for change in backlog if change.revision <= until]
         for start in range(0, len(due), per_batch):
             yield due[start : start + per_batch]
